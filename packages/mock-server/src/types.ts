@@ -1,0 +1,89 @@
+/** A trading account the simulator returns from `Account/search`. */
+export interface MockAccount {
+  id: number;
+  name: string;
+  balance: number;
+  canTrade: boolean;
+}
+
+/** A user the simulator knows. */
+export interface MockUser {
+  userName: string;
+  apiKey: string;
+  /** A disabled user gets `errorCode` 3, "Account is disabled", at login. */
+  disabled?: boolean;
+  /** `false`: login answers `errorCode` 9 (Pro subscription required). Default `true`. */
+  subscribed?: boolean;
+  /** Accounts returned by `Account/search`. Defaults to two demo accounts. */
+  accounts?: MockAccount[];
+}
+
+export interface MockServerOptions {
+  /** Port to listen on; 0 (the default) picks a free port. */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string;
+  /** Known users; default one demo user, {@link DEMO_USER}. */
+  users?: MockUser[];
+  /** Lifetime of issued tokens in seconds; default 86 400 (24 h). */
+  tokenLifetimeSec?: number;
+  /**
+   * Seconds before expiry from which `Auth/validate` returns a new token; before that it
+   * returns the same token. Default 20 % of `tokenLifetimeSec`.
+   */
+  refreshWindow?: number;
+  /**
+   * How a missing, expired, revoked or invalid bearer is answered: `'status'` (default) a bare
+   * 401 with `WWW-Authenticate: Bearer`; `'body'` HTTP 200 with `success: false`, `errorCode` 3.
+   */
+  unauthorizedStyle?: 'status' | 'body';
+  /** Field name `Auth/validate` uses for the token: `'token'` (default, TestMax) or `'newToken'` (ProjectX). */
+  validateTokenField?: 'token' | 'newToken';
+  /** Clock in epoch milliseconds, for tests that move time; default `Date.now`. */
+  now?: () => number;
+  /** HS256 signing secret; default a random one per server. */
+  secret?: string;
+}
+
+/**
+ * A fault the next matching request(s) get instead of (or before) the normal answer.
+ * Faults queue per path and are consumed in order.
+ */
+export interface Fault {
+  /** Answer with this status instead of handling the request. */
+  status?: number;
+  /** Raw body to send with `status` (e.g. an HTML error page, truncated JSON, `''`). */
+  body?: string;
+  /** Content-Type for `body`; default `application/json` when body parses as JSON, else `text/plain`. */
+  contentType?: string;
+  /** Extra response headers, e.g. `{ 'Retry-After': '1' }`. */
+  headers?: Record<string, string>;
+  /** Wait this long before answering (or before handling normally when no `status`). */
+  delayMs?: number;
+  /** Destroy the connection without answering (ECONNRESET / "socket hang up" on the client). */
+  drop?: boolean;
+  /** How many requests this fault applies to; default 1. */
+  times?: number;
+}
+
+/** A running simulator. */
+export interface MockServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`, with no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** Queue a fault for a path (`'/Auth/loginKey'`) or for every path (`'*'`). */
+  inject(path: string, fault: Fault): void;
+  /** Drop all queued faults. */
+  clearFaults(): void;
+  /** Requests received per path, including faulted ones. `calls()` is the total. */
+  calls(path?: string): number;
+  /** Reset the call counters. */
+  resetCalls(): void;
+  /** Revoke every token issued so far (as a server-side logout would). */
+  revokeAllTokens(): void;
+  /** Add or replace a user at run time (e.g. to disable one mid-test). */
+  setUser(user: MockUser): void;
+  /** Stop listening and close open connections. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
