@@ -6,7 +6,9 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 execSync('pnpm exec turbo run codegen --force --output-logs=errors-only', { cwd: root, stdio: 'inherit' });
-const changed = execSync('git status --porcelain -- spec/dist packages/*/src/generated apps/docs', { cwd: root })
+const changed = execSync('git status --porcelain -- spec/dist packages/*/src/generated apps/docs', {
+  cwd: root,
+})
   .toString()
   .trim();
 if (changed) {
