@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_USER } from './demo-user.js';
+import { FaultQueue, normalisePath } from './faults.js';
+import { answerPreflight, applyCors, BodyTooLargeError, readBody, sendJson, sendProblem } from './http.js';
+import { ROUTES, type RouteResult } from './routes.js';
+import { SimulatorState } from './state.js';
+import type { Fault, MockServer, MockServerOptions } from './types.js';
+
+const DEFAULT_LIFETIME_SEC = 24 * 60 * 60;
+
+/**
+ * Start the simulator and resolve once it is listening.
+ *
+ * ```ts
+ * await using server = await startMockServer();
+ * const client = createClient({ baseUrl: server.url });
+ * ```
+ */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const tokenLifetimeSec = options.tokenLifetimeSec ?? DEFAULT_LIFETIME_SEC;
+  if (!(tokenLifetimeSec > 0) || !Number.isFinite(tokenLifetimeSec)) {
+    throw new RangeError(`tokenLifetimeSec must be a positive number, got ${String(tokenLifetimeSec)}`);
+  }
+  const refreshWindowSec = options.refreshWindow ?? tokenLifetimeSec * 0.2;
+  if (!(refreshWindowSec >= 0) || !Number.isFinite(refreshWindowSec)) {
+    throw new RangeError(`refreshWindow must be a number of seconds >= 0, got ${String(refreshWindowSec)}`);
+  }
+  const unauthorizedStyle = options.unauthorizedStyle ?? 'status';
+  const validateTokenField = options.validateTokenField ?? 'token';
+  const state = new SimulatorState({
+    users: options.users ?? [DEMO_USER],
+    tokenLifetimeSec,
+    refreshWindowSec,
+    now: options.now ?? Date.now,
+    secret: options.secret ?? randomBytes(32).toString('base64url'),
+  });
+  const faults = new FaultQueue();
+  const counts = new Map<string, number>();
+  const pendingDelays = new Set<() => void>();
+  let closing: Promise<void> | undefined;
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pendingDelays.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      pendingDelays.add(done);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const pathname = pathOf(req.url);
+    const key = normalisePath(pathname);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    applyCors(req, res);
+
+    if (req.method === 'OPTIONS') {
+      answerPreflight(res);
+      return;
+    }
+
+    const fault = faults.take(pathname);
+    if (fault) {
+      if (fault.delayMs && fault.delayMs > 0) await delay(fault.delayMs);
+      if (res.destroyed || closing) return;
+      if (fault.drop) {
+        req.socket.destroy();
+        return;
+      }
+      for (const [name, value] of Object.entries(fault.headers ?? {})) res.setHeader(name, value);
+      if (fault.status !== undefined) {
+        sendFault(res, fault);
+        return;
+      }
+    }
+
+    const route = ROUTES.get(key);
+    if (!route) {
+      sendProblem(res, 404, `No operation at ${pathname}.`);
+      return;
+    }
+    if (req.method !== route.method) {
+      sendProblem(res, 405, `${pathname} accepts ${route.method} only.`, {
+        Allow: `${route.method}, OPTIONS`,
+      });
+      return;
+    }
+
+    let body: unknown = {};
+    if (route.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          // Closing the connection stops the client sending the rest of a body we will not read.
+          sendProblem(res, 413, 'The request body is larger than 1 MB.', { Connection: 'close' });
+        } else {
+          req.socket.destroy();
+        }
+        return;
+      }
+      // An empty body counts as `{}`: every operation's fields are optional or answered in-band.
+      if (text.trim() !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendProblem(res, 400, 'The request body is not valid JSON.');
+          return;
+        }
+      }
+    }
+    if (res.destroyed) return;
+    respond(res, route.handle({ state, validateTokenField, req, body }));
+  }
+
+  function respond(res: ServerResponse, result: RouteResult): void {
+    if (result.kind === 'problem') {
+      sendProblem(res, result.status, result.detail);
+    } else if (result.kind === 'unauthorized' && unauthorizedStyle === 'status') {
+      res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': 0 }).end();
+    } else {
+      sendJson(res, 200, result.body);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    // The simulator must never crash on a request: anything unexpected becomes a 500 problem.
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      sendProblem(
+        res,
+        500,
+        `The simulator failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      for (const finish of [...pendingDelays]) finish();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  return {
+    url,
+    port: address.port,
+    inject: (path: string, fault: Fault) => faults.add(path, fault),
+    clearFaults: () => faults.clear(),
+    calls: (path?: string) =>
+      path === undefined
+        ? [...counts.values()].reduce((sum, n) => sum + n, 0)
+        : (counts.get(normalisePath(path)) ?? 0),
+    resetCalls: () => counts.clear(),
+    revokeAllTokens: () => state.revokeAll(),
+    setUser: (user) => state.setUser(user),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+/** An injected answer: the given body, or a problem document that fits the status. */
+function sendFault(res: ServerResponse, fault: Fault): void {
+  const status = fault.status!;
+  if (fault.body === undefined) {
+    if (status === 401) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': 0 }).end();
+    } else if (status === 204 || status === 304) {
+      res.writeHead(status).end();
+    } else {
+      sendProblem(res, status, `Injected fault: ${STATUS_CODES[status] ?? status}.`);
+    }
+    return;
+  }
+  const headers: Record<string, string | number> = { 'Content-Length': Buffer.byteLength(fault.body) };
+  const contentType = fault.contentType ?? (fault.body === '' ? undefined : guessType(fault.body));
+  if (contentType) headers['Content-Type'] = contentType;
+  res.writeHead(status, headers).end(fault.body);
+}
+
+function guessType(body: string): string {
+  try {
+    JSON.parse(body);
+    return 'application/json; charset=utf-8';
+  } catch {
+    return 'text/plain; charset=utf-8';
+  }
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { DEMO_ACCOUNTS } from './demo-user.js';
+import { signJwt, type TokenClaims, verifyJwt } from './jwt.js';
+import type { MockUser } from './types.js';
+
+export interface StateOptions {
+  users: MockUser[];
+  tokenLifetimeSec: number;
+  refreshWindowSec: number;
+  now: () => number;
+  secret: string;
+}
+
+/**
+ * Users and live sessions. A token is usable while its signature is good, it has not expired,
+ * its user exists and is enabled, and its `jti` is still registered (logout unregisters it).
+ */
+export class SimulatorState {
+  readonly #users = new Map<string, MockUser>();
+  /** jti → session id; tokens refreshed by validate join the session they came from. */
+  readonly #tokens = new Map<string, string>();
+  readonly #options: StateOptions;
+
+  constructor(options: StateOptions) {
+    this.#options = options;
+    for (const user of options.users) this.setUser(user);
+  }
+
+  setUser(user: MockUser): void {
+    if (!user || typeof user.userName !== 'string' || typeof user.apiKey !== 'string') {
+      throw new TypeError('a mock user needs a string userName and apiKey');
+    }
+    this.#users.set(user.userName.toLowerCase(), {
+      ...user,
+      accounts: (user.accounts ?? DEMO_ACCOUNTS).map((account) => ({ ...account })),
+    });
+  }
+
+  findUser(userName: string): MockUser | undefined {
+    return this.#users.get(userName.toLowerCase());
+  }
+
+  /** Seconds since the epoch on the configured clock. */
+  nowSec(): number {
+    return this.#options.now() / 1000;
+  }
+
+  issueToken(user: MockUser, session: string = randomUUID()): string {
+    const iat = Math.floor(this.nowSec());
+    const jti = randomUUID();
+    this.#tokens.set(jti, session);
+    return signJwt(
+      { sub: user.userName, iat, exp: iat + this.#options.tokenLifetimeSec, jti },
+      this.#options.secret,
+    );
+  }
+
+  /** The claims and user of a usable token, or `undefined`. */
+  authenticate(token: string): { claims: TokenClaims; user: MockUser } | undefined {
+    const claims = verifyJwt(token, this.#options.secret);
+    if (!claims || !this.#tokens.has(claims.jti)) return undefined;
+    if (this.nowSec() >= claims.exp) return undefined;
+    const user = this.findUser(claims.sub);
+    if (!user || user.disabled) return undefined;
+    return { claims, user };
+  }
+
+  /** Validate: the same token outside the refresh window, a new one (same session) inside it. */
+  refresh(token: string, claims: TokenClaims, user: MockUser): string {
+    if (claims.exp - this.nowSec() > this.#options.refreshWindowSec) return token;
+    return this.issueToken(user, this.#tokens.get(claims.jti));
+  }
+
+  /** Logout ends the whole session: the token and any token refreshed from it or to it. */
+  revokeSession(claims: TokenClaims): void {
+    const session = this.#tokens.get(claims.jti);
+    for (const [jti, owner] of this.#tokens) if (owner === session) this.#tokens.delete(jti);
+  }
+
+  revokeAll(): void {
+    this.#tokens.clear();
+  }
+}
