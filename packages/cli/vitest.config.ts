@@ -1,4 +1,14 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineConfig({}));
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      globalSetup: ['test/global-setup.ts'],
+      // Every test spawns Node processes; on a loaded 2-core machine they can be slow to start.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  }),
+);

@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { Output } from './output.js';
+import type { GlobalOptions } from './program.js';
+
+/** What every command gets: the parsed global options, where to print, and the environment. */
+export interface Context {
+  globals: GlobalOptions;
+  output: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  program: Command;
+}

@@ -1,0 +1,79 @@
+import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
+
+export interface ErrorReport {
+  exitCode: ExitCodeValue;
+  message: string;
+  hint?: string;
+}
+
+const LOGIN_HINT = 'Run `testmax login` (see `testmax login --help`).';
+
+/**
+ * Map any failure to an exit code, a message and what to do next. The SDK's errors carry
+ * secret-free messages, so they are shown as they are; anything else is a bug and says so.
+ */
+export async function describeError(error: unknown): Promise<ErrorReport> {
+  if (error instanceof CliError) {
+    return { exitCode: error.exitCode, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  // Loaded only on this path: the auth package is not needed to report a usage error.
+  const auth = await import('@testmax/auth');
+  const message = error instanceof Error ? error.message : String(error);
+
+  if (error instanceof auth.ConfigError) {
+    return {
+      exitCode: ExitCode.notLoggedIn,
+      message,
+      hint: 'Log in with `testmax login --username <email>`, or set TESTMAX_USERNAME and TESTMAX_API_KEY.',
+    };
+  }
+  if (error instanceof auth.InvalidCredentialsError) {
+    return { exitCode: ExitCode.authFailed, message, hint: `Check the user name and API key. ${LOGIN_HINT}` };
+  }
+  if (error instanceof auth.AccountDisabledError) {
+    return {
+      exitCode: ExitCode.authFailed,
+      message,
+      hint: 'Contact TestMax support to re-enable the account.',
+    };
+  }
+  if (error instanceof auth.SubscriptionRequiredError) {
+    return {
+      exitCode: ExitCode.authFailed,
+      message,
+      hint: 'This API needs a Pro subscription on the account.',
+    };
+  }
+  if (error instanceof auth.AuthenticationError) {
+    return { exitCode: ExitCode.authFailed, message, hint: LOGIN_HINT };
+  }
+  if (error instanceof auth.RateLimitError) {
+    const seconds = error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
+    return {
+      exitCode: ExitCode.unavailable,
+      message,
+      hint: seconds === undefined ? 'Try again later.' : `Try again in ${seconds} s.`,
+    };
+  }
+  if (error instanceof auth.TimeoutError || error instanceof auth.NetworkError) {
+    return {
+      exitCode: ExitCode.unavailable,
+      message,
+      hint: 'Check your network and the API URL (--base-url or TESTMAX_API_URL); `testmax ping` tests the connection.',
+    };
+  }
+  if (error instanceof auth.ApiError) {
+    if (error.status !== undefined && error.status >= 500) {
+      return { exitCode: ExitCode.unavailable, message, hint: 'The server is unavailable; try again later.' };
+    }
+    return { exitCode: ExitCode.error, message, hint: 'Run again with --debug for request details.' };
+  }
+  if (error instanceof auth.TestMaxError) {
+    return { exitCode: ExitCode.error, message };
+  }
+  return {
+    exitCode: ExitCode.error,
+    message: `Unexpected error: ${message}`,
+    hint: 'Run again with --debug for details, and report it if it persists.',
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The process exit codes, part of the CLI's contract (DESIGN.md "CLI"): scripts branch on them,
+ * so they are the same in human and `--json` mode.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** Unexpected failure or an API error that is not about credentials. */
+  error: 1,
+  /** Bad flags or arguments. */
+  usage: 2,
+  /** Invalid credentials, disabled account, missing subscription, rejected token. */
+  authFailed: 3,
+  /** No credentials found, or not logged in. */
+  notLoggedIn: 4,
+  /** Network failure, timeout, or the server stayed unavailable after retries. */
+  unavailable: 5,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Stable machine-readable names for `--json` error documents. */
+export const exitCodeName: Record<ExitCodeValue, string> = {
+  0: 'ok',
+  1: 'error',
+  2: 'usage',
+  3: 'auth_failed',
+  4: 'not_logged_in',
+  5: 'unavailable',
+};
+
+/**
+ * A failure the CLI reports itself: a message saying what went wrong and a hint saying what to do
+ * next. Neither may ever contain a secret.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    readonly exitCode: ExitCodeValue,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,88 @@
+import { CommanderError } from 'commander';
+import type { Context } from './context.js';
+import { describeError } from './describe-error.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { Output } from './output.js';
+import { buildProgram, type CommandName } from './program.js';
+import { PromptCancelled } from './prompt.js';
+import { packageVersion } from './version.js';
+
+type CommandModule = {
+  run(context: Context, options: Record<string, unknown>, args: string[]): Promise<void>;
+};
+
+// Each command (and with it @testmax/auth and the HTTP stack) loads only when it runs, so
+// `--help`, `--version` and `completion` cost little more than commander itself.
+const commands: Record<CommandName, () => Promise<CommandModule>> = {
+  ping: () => import('./commands/ping.js'),
+  login: () => import('./commands/login.js'),
+  status: () => import('./commands/status.js'),
+  validate: () => import('./commands/validate.js'),
+  token: () => import('./commands/token.js'),
+  logout: () => import('./commands/logout.js'),
+  accounts: () => import('./commands/accounts.js'),
+  completion: () => import('./commands/completion.js'),
+};
+
+export interface MainOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Run the CLI; resolves to the exit code, never rejects. */
+export async function main(argv: string[], options: MainOptions = {}): Promise<ExitCodeValue | 130> {
+  const env = options.env ?? process.env;
+  const envDebug = env.TESTMAX_DEBUG === '1' || env.TESTMAX_DEBUG === 'true';
+  // Until commander has parsed the line, guess the mode from the raw words, so even a usage
+  // error is reported as JSON when --json was asked for.
+  const raw = argv.slice(2);
+  let output = new Output({ json: raw.includes('--json'), debug: raw.includes('--debug') || envDebug, env });
+
+  const program = buildProgram(packageVersion(), async (name, commandOptions, globals, args) => {
+    output = new Output({ json: globals.json, debug: globals.debug || envDebug, env });
+    const context: Context = { globals, output, env, cwd: options.cwd ?? process.cwd(), program };
+    const module = await commands[name]();
+    await module.run(context, commandOptions, args);
+  });
+
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (error) {
+    return report(error, output);
+  }
+}
+
+async function report(error: unknown, output: Output): Promise<ExitCodeValue | 130> {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    if (error.code === 'commander.help') return ExitCode.usage; // no command given: help went to stderr
+    output.error(ExitCode.usage, usageMessage(error.message), 'Run `testmax --help` for usage.');
+    return ExitCode.usage;
+  }
+  if (error instanceof PromptCancelled) {
+    output.info('Cancelled.');
+    return 130;
+  }
+  let described: Awaited<ReturnType<typeof describeError>>;
+  try {
+    described = await describeError(error);
+  } catch {
+    described = {
+      exitCode: ExitCode.error,
+      message: 'Unexpected error.',
+      hint: 'Run again with --debug for details.',
+    };
+  }
+  const { exitCode, message, hint } = described;
+  output.error(exitCode, message, hint, error instanceof Error ? error.stack : undefined);
+  return exitCode;
+}
+
+/** commander says "error: unknown option '--x=VALUE'": drop the prefix and any inline value. */
+function usageMessage(message: string): string {
+  return message
+    .replace(/^error:\s*/, '')
+    .replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'")
+    .replace(/\.?$/, '.');
+}

@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One cached session: never the API key, only what a later command needs to reuse the token. */
+export interface CachedSession {
+  baseUrl: string;
+  userName: string;
+  token: string;
+  /** ISO 8601, or null when the token carries no readable expiry. */
+  expiresAt: string | null;
+  /** ISO 8601 time of the last write; picks the active user when none is configured. */
+  savedAt: string;
+}
+
+interface CacheFile extends CachedSession {
+  version: 1;
+}
+
+export function normaliseBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '');
+}
+
+/**
+ * Token files live in one 0700 directory, one 0600 file per base URL and user. The file name is
+ * a hash so that user names (e-mail addresses) and URLs never need escaping.
+ */
+export class TokenCache {
+  constructor(
+    readonly dir: string,
+    private readonly warn: (message: string) => void = () => {},
+  ) {}
+
+  fileFor(baseUrl: string, userName: string): string {
+    const key = `${normaliseBaseUrl(baseUrl)}\n${userName.toLowerCase()}`;
+    const hash = createHash('sha256').update(key).digest('hex').slice(0, 24);
+    return join(this.dir, `session-${hash}.json`);
+  }
+
+  async read(baseUrl: string, userName: string): Promise<CachedSession | undefined> {
+    return this.readFile(this.fileFor(baseUrl, userName), baseUrl);
+  }
+
+  /** The most recently saved session for this base URL, when the user is not known. */
+  async latest(baseUrl: string): Promise<CachedSession | undefined> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return undefined;
+    }
+    let best: CachedSession | undefined;
+    for (const name of names) {
+      if (!/^session-[0-9a-f]+\.json$/.test(name)) continue;
+      const session = await this.readFile(join(this.dir, name), baseUrl);
+      if (session && (!best || session.savedAt > best.savedAt)) best = session;
+    }
+    return best;
+  }
+
+  /**
+   * Write atomically (temp file + rename, so a reader never sees half a file) and chmod on every
+   * write: `mode` in open() only applies when the file is created, and a directory made by
+   * someone else may be looser than 0700.
+   */
+  async write(session: Omit<CachedSession, 'savedAt'>): Promise<CachedSession> {
+    const saved: CachedSession = {
+      ...session,
+      baseUrl: normaliseBaseUrl(session.baseUrl),
+      savedAt: new Date().toISOString(),
+    };
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await chmod(this.dir, 0o700);
+    const file = this.fileFor(saved.baseUrl, saved.userName);
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const body: CacheFile = { version: 1, ...saved };
+    try {
+      await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      await chmod(temp, 0o600);
+      await rename(temp, file);
+      await chmod(file, 0o600);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return saved;
+  }
+
+  /** Remove a session file; true when there was one. */
+  async remove(baseUrl: string, userName: string): Promise<boolean> {
+    const file = this.fileFor(baseUrl, userName);
+    try {
+      await stat(file);
+    } catch {
+      return false;
+    }
+    await rm(file, { force: true });
+    return true;
+  }
+
+  private async readFile(file: string, baseUrl: string): Promise<CachedSession | undefined> {
+    let text: string;
+    try {
+      const info = await stat(file);
+      if ((info.mode & 0o077) !== 0) {
+        this.warn(
+          `${file} is readable by other users (mode ${(info.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
+        );
+      }
+      text = await readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const parsed = parseCacheFile(text);
+    if (!parsed) {
+      this.warn(`ignoring ${file}: not a testmax session file (it will be replaced at the next login)`);
+      return undefined;
+    }
+    if (parsed.baseUrl !== normaliseBaseUrl(baseUrl)) return undefined;
+    const { version: _version, ...session } = parsed;
+    return session;
+  }
+}
+
+function parseCacheFile(text: string): CacheFile | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const v = value as Record<string, unknown>;
+    if (
+      v.version === 1 &&
+      typeof v.baseUrl === 'string' &&
+      typeof v.userName === 'string' &&
+      typeof v.token === 'string' &&
+      v.token !== '' &&
+      (typeof v.expiresAt === 'string' || v.expiresAt === null) &&
+      typeof v.savedAt === 'string'
+    ) {
+      return v as unknown as CacheFile;
+    }
+  } catch {
+    // Fall through: a corrupt file is treated as absent.
+  }
+  return undefined;
+}
