@@ -1,0 +1,37 @@
+import { ConfigError } from './errors.js';
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Check and normalise an API base URL: https, or http only for a loopback host (a token sent
+ * in clear over a network is a token given away). Trailing slashes are removed.
+ * @param origin where the value came from, named in the error (e.g. "TESTMAX_API_URL").
+ */
+export function normalizeBaseUrl(value: string, origin = 'baseUrl'): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(
+      `The API base URL from ${origin} is not a valid URL; use e.g. https://api.test-max.com/api/topstep-sim.`,
+    );
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `The API base URL from ${origin} uses plain http:// for the non-loopback host ${url.hostname}; use https:// (http is allowed only for localhost, 127.0.0.0/8 and ::1).`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`The API base URL from ${origin} must use https:// (got ${url.protocol}).`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(`The API base URL from ${origin} must not contain a user name or password.`);
+  }
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './errors.js';
+
+/** The keys of `config.json` (snake_case, as the DESIGN fixes). Unknown keys are ignored. */
+export interface ConfigFileValues {
+  username?: string;
+  api_key?: string;
+  account_name?: string;
+  api_url?: string;
+}
+
+const KEYS = ['username', 'api_key', 'account_name', 'api_url'] as const;
+
+/** Where a JSON syntax error is, as "line L, column C", without quoting the (secret) text. */
+function syntaxPosition(error: unknown, text: string): string {
+  const match = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!match) return 'somewhere in the file';
+  const offset = Number(match[1]);
+  const before = text.slice(0, offset).split('\n');
+  return `at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/**
+ * Parse and check config JSON. Errors name the file and the problem but never quote the
+ * content: JSON.parse's own message would echo the API key.
+ */
+export function parseConfigFile(text: string, path: string): ConfigFileValues {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError(
+      `The config file ${path} is not valid JSON (${syntaxPosition(error, text)}); fix it or remove it.`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(
+      `The config file ${path} must hold a JSON object with username and api_key; fix it or remove it.`,
+    );
+  }
+  const record = parsed as Record<string, unknown>;
+  const values: ConfigFileValues = {};
+  for (const key of KEYS) {
+    const value = record[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      throw new ConfigError(`The config file ${path} has a non-string "${key}"; make it a JSON string.`);
+    }
+    if (value.trim() !== '') values[key] = value.trim();
+  }
+  return values;
+}
+
+/**
+ * Read the config file. A missing file is `undefined` unless it was named explicitly
+ * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
+ */
+export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) return undefined;
+    const problem = code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? 'unknown error'})`;
+    throw new ConfigError(
+      `The config file ${path} ${problem}; fix the path in TESTMAX_CONFIG or configPath.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseConfigFile(text, path);
+}

@@ -1,0 +1,167 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { normalizeBaseUrl } from './base-url.js';
+import { type ConfigFileValues, readConfigFile } from './config-file.js';
+import { readDotenv } from './dotenv.js';
+import { ConfigError } from './errors.js';
+import type { LoadCredentialsOptions } from './options.js';
+import { permissionWarning } from './permissions.js';
+import { REDACTED } from './redact.js';
+
+export type CredentialOrigin = 'option' | 'env' | 'dotenv' | 'config';
+
+/** Where one value came from. `description` is ready to show ("TESTMAX_USERNAME in /app/.env"). */
+export interface CredentialSource {
+  origin: CredentialOrigin;
+  /** The option, variable or config key that held the value. */
+  name: string;
+  /** The file, for `dotenv` and `config`. */
+  path?: string;
+  description: string;
+}
+
+export interface CredentialSources {
+  userName: CredentialSource;
+  apiKey: CredentialSource;
+  accountName?: CredentialSource;
+  baseUrl?: CredentialSource;
+}
+
+export interface Credentials {
+  userName: string;
+  apiKey: string;
+  accountName?: string;
+  baseUrl?: string;
+  /** Which source won, per value. */
+  source: CredentialSources;
+  /** The files that were consulted (whether or not they existed). */
+  searched: { dotenvPath: string; configPath: string };
+}
+
+type Field = 'userName' | 'apiKey' | 'accountName' | 'baseUrl';
+
+const ENV_NAMES: Record<Field, string> = {
+  userName: 'TESTMAX_USERNAME',
+  apiKey: 'TESTMAX_API_KEY',
+  accountName: 'TESTMAX_ACCOUNT_NAME',
+  baseUrl: 'TESTMAX_API_URL',
+};
+
+const CONFIG_KEYS: Record<Field, keyof ConfigFileValues> = {
+  userName: 'username',
+  apiKey: 'api_key',
+  accountName: 'account_name',
+  baseUrl: 'api_url',
+};
+
+function present(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function defaultWarn(message: string): void {
+  process.emitWarning(message, { type: 'TestMaxWarning', code: 'TESTMAX_INSECURE_CONFIG' });
+}
+
+/** The config file path and whether the user named it (then it must exist). */
+function configLocation(
+  options: LoadCredentialsOptions,
+  env: Record<string, string | undefined>,
+  dotenv: Record<string, string> | undefined,
+  cwd: string,
+): { path: string; explicit: boolean } {
+  const named = present(options.configPath) ?? present(env.TESTMAX_CONFIG) ?? present(dotenv?.TESTMAX_CONFIG);
+  if (named) return { path: resolve(cwd, named), explicit: true };
+  // The XDG spec says a relative (or empty) XDG_CONFIG_HOME is invalid and must be ignored.
+  const xdg = present(env.XDG_CONFIG_HOME);
+  if (xdg && isAbsolute(xdg)) return { path: join(xdg, 'testmax', 'config.json'), explicit: false };
+  const home = present(env.HOME) ?? present(env.USERPROFILE) ?? homedir();
+  return { path: join(home, '.config', 'testmax', 'config.json'), explicit: false };
+}
+
+/**
+ * Find TestMax credentials. Per value, highest first: `options` → the environment → `.env` in
+ * `cwd` (never overriding the real environment, never written into `process.env`) → the config
+ * file. `PROJECT_X_*` variables (the real-money gateway) are never read.
+ *
+ * Throws `ConfigError` when the user name or key is missing (naming every place it looked),
+ * when a file is malformed, or when the base URL is plain http:// to a non-loopback host.
+ * A config file readable by group or others is reported through `onWarning`.
+ */
+export function loadCredentials(options: LoadCredentialsOptions = {}): Credentials {
+  const env = options.env ?? process.env;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const warn = options.onWarning ?? defaultWarn;
+  const dotenvPath = join(cwd, '.env');
+  const dotenv = readDotenv(dotenvPath);
+  const config = configLocation(options, env, dotenv, cwd);
+  const file = readConfigFile(config.path, config.explicit);
+  if (file) {
+    const warning = permissionWarning(config.path);
+    if (warning) warn(warning);
+  }
+
+  const values: Partial<Record<Field, string>> = {};
+  const source: Partial<CredentialSources> = {};
+  for (const field of ['userName', 'apiKey', 'accountName', 'baseUrl'] as const) {
+    const envName = ENV_NAMES[field];
+    const configKey = CONFIG_KEYS[field];
+    const candidates: [string | undefined, CredentialSource][] = [
+      [options[field], { origin: 'option', name: field, description: `option ${field}` }],
+      [env[envName], { origin: 'env', name: envName, description: `environment variable ${envName}` }],
+      [
+        dotenv?.[envName],
+        { origin: 'dotenv', name: envName, path: dotenvPath, description: `${envName} in ${dotenvPath}` },
+      ],
+      [
+        file?.[configKey],
+        {
+          origin: 'config',
+          name: configKey,
+          path: config.path,
+          description: `"${configKey}" in ${config.path}`,
+        },
+      ],
+    ];
+    for (const [raw, from] of candidates) {
+      const value = present(raw);
+      if (value !== undefined) {
+        values[field] = value;
+        source[field] = from;
+        break;
+      }
+    }
+  }
+
+  const missing = (['userName', 'apiKey'] as const)
+    .filter((f) => values[f] === undefined)
+    .map((f) => ENV_NAMES[f]);
+  if (missing.length > 0) {
+    const gateway = Object.keys(env).some((name) => name.startsWith('PROJECT_X_'))
+      ? ' (PROJECT_X_* variables are ignored: they belong to the real-money TopstepX gateway)'
+      : '';
+    throw new ConfigError(
+      `No TestMax credentials found: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set in the environment, in ${dotenvPath} or in the config file ${config.path}${gateway}; set ${missing.length > 1 ? 'them' : 'it'} in one of those places (config keys username, api_key) or pass ${missing.length > 1 ? 'userName and apiKey' : missing[0] === 'TESTMAX_USERNAME' ? 'userName' : 'apiKey'}.`,
+    );
+  }
+  if (values.baseUrl !== undefined && source.baseUrl) {
+    values.baseUrl = normalizeBaseUrl(values.baseUrl, source.baseUrl.description);
+  }
+
+  const credentials: Credentials = {
+    userName: values.userName as string,
+    apiKey: values.apiKey as string,
+    ...(values.accountName === undefined ? {} : { accountName: values.accountName }),
+    ...(values.baseUrl === undefined ? {} : { baseUrl: values.baseUrl }),
+    source: source as CredentialSources,
+    searched: { dotenvPath, configPath: config.path },
+  };
+  // Printing or serialising the result must not show the key; spreading it still works.
+  const safe = () => ({ ...credentials, apiKey: REDACTED });
+  Object.defineProperty(credentials, 'toJSON', { value: safe, enumerable: false });
+  Object.defineProperty(credentials, Symbol.for('nodejs.util.inspect.custom'), {
+    value: safe,
+    enumerable: false,
+  });
+  return credentials;
+}

@@ -1,0 +1,25 @@
+export { selectAccount } from './accounts.js';
+export { normalizeBaseUrl } from './base-url.js';
+export { type Clock, systemClock } from './clock.js';
+export {
+  AccountDisabledError,
+  AccountNotFoundError,
+  ApiError,
+  AuthenticationError,
+  ConfigError,
+  InvalidCredentialsError,
+  NetworkError,
+  RateLimitError,
+  SubscriptionRequiredError,
+  TestMaxError,
+  type TestMaxErrorCode,
+  TimeoutError,
+  TokenExpiredError,
+} from './errors.js';
+export { decodeJwt, type JwtClaims } from './jwt.js';
+export type { LogDetails, Logger } from './logger.js';
+export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
+export { redact } from './redact.js';
+export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
+export { AuthSession, type CallOptions, type ValidateResult } from './session.js';
+export { DEFAULT_LIFECYCLE, type LifecycleOptions } from './token-state.js';

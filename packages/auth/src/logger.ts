@@ -1,0 +1,72 @@
+import { redact } from './redact.js';
+
+/** Structured fields of a log line. Never holds a secret. */
+export interface LogDetails {
+  method?: string;
+  path?: string;
+  status?: number;
+  attempt?: number;
+  durationMs?: number;
+  [field: string]: unknown;
+}
+
+/**
+ * Where debug output goes. `console` fits; so does any object with `debug` (and optionally
+ * `warn`). Messages are already redacted when they arrive.
+ */
+export interface Logger {
+  debug(message: string, details?: LogDetails): void;
+  warn?(message: string, details?: LogDetails): void;
+}
+
+export type LogLevel = 'debug' | 'warn';
+
+export type LogFn = (level: LogLevel, message: string, details?: LogDetails) => void;
+
+/** `TESTMAX_DEBUG=1` (or `true`/`yes`) turns on stderr logging when no logger is given. */
+export function debugFromEnvironment(): boolean {
+  // Guarded: this entry also runs where `process` does not exist (browsers, workers).
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.TESTMAX_DEBUG?.trim().toLowerCase();
+  return value === '1' || value === 'true' || value === 'yes';
+}
+
+const stderrLogger: Logger = {
+  debug: (message) => console.error(`[testmax] ${message}`),
+  warn: (message) => console.error(`[testmax] warning: ${message}`),
+};
+
+/**
+ * Build the SDK's internal log function. `secrets` is read at each call so a token issued
+ * later is redacted too.
+ */
+export function createLog(
+  logger: Logger | false | undefined,
+  secrets: () => Iterable<string | undefined>,
+): LogFn {
+  const sink = logger === false ? undefined : (logger ?? (debugFromEnvironment() ? stderrLogger : undefined));
+  if (!sink) return () => {};
+  return (level, message, details) => {
+    try {
+      const safe = redact(message, secrets());
+      const safeDetails = details
+        ? (JSON.parse(redact(JSON.stringify(details), secrets())) as LogDetails)
+        : undefined;
+      const write = level === 'warn' && sink.warn ? sink.warn.bind(sink) : sink.debug.bind(sink);
+      // console.debug would print a trailing "undefined" for a missing second argument.
+      if (safeDetails === undefined) write(safe);
+      else write(safe, safeDetails);
+    } catch {
+      // A broken logger must never break authentication.
+    }
+  };
+}
+
+/** `POST /Auth/loginKey 200 attempt=1 34ms` */
+export function formatRequestLine(details: LogDetails): string {
+  const parts = [details.method, details.path, details.status ?? details.outcome];
+  if (details.attempt !== undefined) parts.push(`attempt=${details.attempt}`);
+  if (details.durationMs !== undefined) parts.push(`${details.durationMs}ms`);
+  if (details.retryInMs !== undefined) parts.push(`retry in ${details.retryInMs}ms`);
+  return parts.filter((p) => p !== undefined && p !== '').join(' ');
+}

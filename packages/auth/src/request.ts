@@ -1,0 +1,77 @@
+import type { Outgoing } from './transport.js';
+
+/** A caller's request, with its body read once so it can be sent again after a 401. */
+export interface PreparedRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: ArrayBuffer | undefined;
+  signal: AbortSignal | undefined;
+  init: NonNullable<Outgoing['init']>;
+}
+
+function isAbsolute(input: string): boolean {
+  try {
+    new URL(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Normalise `fetch` arguments. A relative string (`'/Account/search'`) is resolved against the
+ * session's base URL, which `fetch` itself cannot do outside a browser.
+ */
+export async function prepareRequest(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  baseUrl: string,
+): Promise<PreparedRequest> {
+  let target: RequestInfo | URL = input;
+  if (typeof input === 'string' && !isAbsolute(input)) {
+    target = `${baseUrl}${input.startsWith('/') ? '' : '/'}${input}`;
+  }
+  const request = new Request(target, init);
+  const body = request.body ? await request.arrayBuffer() : undefined;
+  const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+  return {
+    url: new URL(request.url),
+    method: request.method.toUpperCase(),
+    headers: new Headers(request.headers),
+    body,
+    signal,
+    init: { redirect: request.redirect, credentials: request.credentials },
+  };
+}
+
+/** Only requests to the session's own API get the bearer: a token must never leak elsewhere. */
+export function isUnderBase(url: URL, baseUrl: string): boolean {
+  const base = new URL(baseUrl);
+  if (url.origin !== base.origin) return false;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+}
+
+export function toOutgoing(prepared: PreparedRequest, token: string | undefined): Outgoing {
+  const headers = new Headers(prepared.headers);
+  if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+  return { url: prepared.url, method: prepared.method, headers, body: prepared.body, init: prepared.init };
+}
+
+/**
+ * A refused bearer: a bare 401, or (TestMax's other style) HTTP 200 whose JSON body says
+ * `success: false` with errorCode 1 or 3. Reads a clone, so the response stays readable.
+ */
+export async function isUnauthorizedResponse(response: Response): Promise<boolean> {
+  if (response.status === 401) return true;
+  if (response.status !== 200) return false;
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.toLowerCase().includes('json')) return false;
+  try {
+    const body = JSON.parse(await response.clone().text()) as { success?: unknown; errorCode?: unknown };
+    return body.success === false && (body.errorCode === 1 || body.errorCode === 3);
+  } catch {
+    return false;
+  }
+}

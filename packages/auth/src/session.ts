@@ -1,0 +1,499 @@
+import { createClient, DEFAULT_BASE_URL, type TestMaxClient, type TradingAccount } from '@testmax/client';
+import type { Middleware } from 'openapi-fetch';
+import { untilAborted } from './abort.js';
+import { isTradingAccount, selectAccount } from './accounts.js';
+import { normalizeBaseUrl } from './base-url.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Envelope, interpret, type Operation, type Outcome, tokenFrom } from './envelope.js';
+import { ApiError, AuthenticationError, ConfigError, TestMaxError, TokenExpiredError } from './errors.js';
+import { createLog, type LogFn } from './logger.js';
+import type { AuthSessionOptions, FromEnvOptions } from './options.js';
+import { REDACTED } from './redact.js';
+import {
+  isUnauthorizedResponse,
+  isUnderBase,
+  type PreparedRequest,
+  prepareRequest,
+  toOutgoing,
+} from './request.js';
+import { resolveRetry } from './retry.js';
+import { SingleFlight } from './single-flight.js';
+import {
+  type Anchor,
+  backoffMs,
+  type LifecyclePolicy,
+  resolveLifecycle,
+  type TokenState,
+  tokenState,
+} from './token-state.js';
+import { send, type TransportConfig } from './transport.js';
+
+/** What `validate()` found out. */
+export interface ValidateResult {
+  /** True when the server issued a new token (the session now uses it). */
+  renewed: boolean;
+  /** Local time at which the current token expires. */
+  expiresAt: Date;
+}
+
+export interface CallOptions {
+  /** Stop waiting when this fires. A shared login or refresh keeps going for other callers. */
+  signal?: AbortSignal;
+}
+
+type RefreshOutcome = 'renewed' | 'same' | 'rejected' | 'discarded';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function errorText(error: unknown): string {
+  if (error instanceof TestMaxError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
+ * A logged-in TestMax session that keeps its token valid: it logs in on first use, refreshes
+ * through `Auth/validate` in the background, logs in again past expiry or after a 401, and
+ * shares one request among any number of concurrent callers.
+ *
+ * Needs only `fetch`: this class works in browsers, Deno, Bun and workers.
+ */
+export class AuthSession {
+  readonly userName: string;
+  readonly baseUrl: string;
+  readonly accountName: string | undefined;
+
+  #apiKey: string | undefined;
+  #state: TokenState | undefined;
+  #generation = 0;
+  /** Bumped by logout: a login that started before it must not install its token. */
+  #epoch = 0;
+  readonly #logins = new SingleFlight<TokenState>();
+  readonly #refreshes = new SingleFlight<RefreshOutcome>();
+  readonly #transport: TransportConfig;
+  readonly #policy: LifecyclePolicy;
+  readonly #clock: Clock;
+  readonly #log: LogFn;
+  #client: TestMaxClient | undefined;
+  #account: TradingAccount | undefined;
+  /** Buffered bodies of requests that went through `middleware`, for the retry after a 401. */
+  readonly #middlewareRequests = new WeakMap<Request, { prepared: PreparedRequest; generation: number }>();
+
+  constructor(options: AuthSessionOptions) {
+    const { userName, apiKey, token } = options ?? ({} as AuthSessionOptions);
+    if (typeof userName !== 'string' || userName.trim() === '') {
+      throw new ConfigError(
+        'AuthSession needs a userName (the account e-mail); pass it, or set TESTMAX_USERNAME and use AuthSession.fromEnv().',
+      );
+    }
+    const key = typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : undefined;
+    const initialToken = typeof token === 'string' && token.trim() !== '' ? token.trim() : undefined;
+    if (!key && !initialToken) {
+      throw new ConfigError(
+        'AuthSession needs an apiKey (or a previously issued token); pass it, or set TESTMAX_API_KEY and use AuthSession.fromEnv().',
+      );
+    }
+    const refreshAt = options.refreshAt;
+    if (refreshAt !== undefined && !(refreshAt > 0 && refreshAt <= 1)) {
+      throw new ConfigError(
+        `refreshAt must be a fraction of the token lifetime in (0, 1], got ${refreshAt}; the default is 0.8.`,
+      );
+    }
+    const fetchImpl = options.fetch ?? (globalThis.fetch as typeof globalThis.fetch | undefined);
+    if (typeof fetchImpl !== 'function') {
+      throw new ConfigError(
+        'No fetch implementation is available in this runtime; pass one as the fetch option.',
+      );
+    }
+    this.userName = userName.trim();
+    this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    this.accountName = options.accountName?.trim() || undefined;
+    this.#apiKey = key;
+    this.#clock = options.clock ?? systemClock;
+    this.#policy = resolveLifecycle(options.lifecycle, refreshAt);
+    this.#log = createLog(options.logger, () => this.#secrets());
+    this.#transport = {
+      // Called unbound: some fetch implementations throw "Illegal invocation" otherwise.
+      fetch: (input, init) => fetchImpl(input, init),
+      clock: this.#clock,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      retry: resolveRetry(options.retry),
+      random: options.random ?? Math.random,
+      log: this.#log,
+      secrets: () => this.#secrets(),
+    };
+    if (initialToken) this.#install(initialToken, 'claims');
+  }
+
+  /**
+   * Create a session from the environment, `.env` and the config file. Reading those needs
+   * Node: this build (for browsers and workers) cannot, so it always throws a ConfigError.
+   * In Node, `import { AuthSession } from '@testmax/auth'` (or `'@testmax/auth/node'`) gets the
+   * version that works.
+   */
+  static fromEnv(_options?: FromEnvOptions): AuthSession {
+    throw new ConfigError(
+      'AuthSession.fromEnv() reads environment variables and files, which this build of @testmax/auth (for browsers and workers) cannot do; import it from "@testmax/auth/node", or pass { userName, apiKey } to new AuthSession().',
+    );
+  }
+
+  /** Local time at which the current token expires; `undefined` before the first login. */
+  get expiresAt(): Date | undefined {
+    return this.#state ? new Date(this.#state.expiresAt) : undefined;
+  }
+
+  /** True while the session holds a token it believes valid. */
+  get isAuthenticated(): boolean {
+    const s = this.#state;
+    return s !== undefined && !s.rejected && this.#clock.now() < s.hardExpiry;
+  }
+
+  /** Log in now with the API key (joining a login already in flight) and keep the new token. */
+  async authenticate(options: CallOptions = {}): Promise<void> {
+    if (!this.#apiKey) {
+      throw new TokenExpiredError(
+        'This session has no API key, so it cannot log in; pass apiKey or set TESTMAX_API_KEY.',
+      );
+    }
+    await untilAborted(this.#login(), options.signal);
+  }
+
+  /**
+   * A token good to use now: the current one (refreshing it in the background once it is
+   * `refreshAt` through its life), or a new one from a login when there is none, it expired or
+   * the server refused it. Concurrent callers share one login.
+   */
+  async getSessionToken(options: CallOptions = {}): Promise<string> {
+    return (await this.#currentToken(options.signal)).token;
+  }
+
+  /**
+   * Ask the server about the current token now (logging in first if there is none). A renewed
+   * token replaces the current one. Throws `TokenExpiredError` when the server refuses it.
+   */
+  async validate(options: CallOptions = {}): Promise<ValidateResult> {
+    let state = this.#state;
+    if (!state || state.rejected) {
+      await this.#currentToken(options.signal);
+      state = this.#state;
+    }
+    if (!state) throw this.#loggedOutError();
+    const outcome = await untilAborted(this.#refresh(state), options.signal);
+    if (outcome === 'rejected') {
+      throw new TokenExpiredError(
+        'The TestMax API refused the session token (expired or revoked); log in again with authenticate().',
+      );
+    }
+    const current = this.#state;
+    if (!current) throw this.#loggedOutError();
+    return {
+      renewed: outcome === 'renewed' || current.generation !== state.generation,
+      expiresAt: new Date(current.expiresAt),
+    };
+  }
+
+  /**
+   * End the session: the local token is dropped at once (so nothing uses it while the request
+   * is in flight, and a refresh or login still running cannot bring it back), then
+   * `Auth/logout` revokes it. Idempotent: without a token it sends nothing. A token the server
+   * already refuses counts as logged out.
+   */
+  async logout(options: CallOptions = {}): Promise<void> {
+    const state = this.#state;
+    this.#epoch++;
+    this.#generation++;
+    this.#state = undefined;
+    this.#account = undefined;
+    if (!state || state.rejected) return;
+    // A refused token (401 either way) is as logged out as it gets: outcome ignored.
+    await this.#callApi('/Auth/logout', {}, 'authenticated', state.token, options.signal);
+    this.#log('debug', 'logged out');
+  }
+
+  /** The user's trading accounts (`Account/search`), all of them unless `onlyActive`. */
+  async accounts(options: CallOptions & { onlyActive?: boolean } = {}): Promise<TradingAccount[]> {
+    const body = await this.#authenticatedCall(
+      '/Account/search',
+      { onlyActiveAccounts: options.onlyActive ?? false },
+      options.signal,
+    );
+    if (!Array.isArray(body.accounts)) {
+      throw new ApiError('The TestMax API answered Account/search without an accounts list; retry later.');
+    }
+    return body.accounts.filter(isTradingAccount);
+  }
+
+  /**
+   * The account this session works with: the one named `accountName`, else the first that
+   * can trade. Fetched once, then remembered until logout. Rejects with `AccountNotFoundError`
+   * (listing the available names) when there is no such account.
+   */
+  get accountInfo(): Promise<TradingAccount> {
+    if (this.#account) return Promise.resolve(this.#account);
+    const epoch = this.#epoch;
+    return this.accounts().then((list) => {
+      const account = selectAccount(list, this.accountName);
+      if (epoch === this.#epoch) this.#account = account;
+      return account;
+    });
+  }
+
+  /**
+   * A `fetch` that authenticates: it adds the bearer (only for URLs under `baseUrl`), keeps the
+   * token fresh, retries network errors, 408, 429 and 5xx, and after a 401 (bare, or HTTP 200
+   * with `success: false` and errorCode 1/3) logs in again and retries once. Relative paths
+   * resolve against `baseUrl`. Network failures reject with `NetworkError`/`TimeoutError`.
+   */
+  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const prepared = await prepareRequest(input, init, this.baseUrl);
+    const authenticated =
+      isUnderBase(prepared.url, this.baseUrl) && !prepared.url.pathname.endsWith('/Auth/loginKey');
+    if (!authenticated) {
+      return (
+        await send(this.#transport, toOutgoing(prepared, undefined), {
+          signal: prepared.signal,
+          readBody: false,
+        })
+      ).response;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const { token, generation } = await this.#currentToken(prepared.signal);
+      const { response } = await send(this.#transport, toOutgoing(prepared, token), {
+        signal: prepared.signal,
+        readBody: false,
+      });
+      if (attempt === 1 && (await isUnauthorizedResponse(response))) {
+        await response.body?.cancel().catch(() => {});
+        this.#log(
+          'debug',
+          `${prepared.method} ${prepared.url.pathname} token refused; logging in again and retrying once`,
+        );
+        this.#markRejected(generation);
+        continue;
+      }
+      return response;
+    }
+  };
+
+  /**
+   * openapi-fetch middleware: adds the bearer, keeps the token fresh, and after a 401 logs in
+   * again and re-sends the request once (through the client's own `fetch`). Retries of network
+   * errors are `session.fetch`'s job: use `session.client` to get both.
+   */
+  readonly middleware: Middleware = {
+    onRequest: async ({ request }) => {
+      const prepared = await prepareRequest(request, undefined, this.baseUrl);
+      if (!isUnderBase(prepared.url, this.baseUrl) || prepared.url.pathname.endsWith('/Auth/loginKey'))
+        return request;
+      const { token, generation } = await this.#currentToken(prepared.signal);
+      const outgoing = this.#requestFor(prepared, token);
+      this.#middlewareRequests.set(outgoing, { prepared, generation });
+      return outgoing;
+    },
+    onResponse: async ({ request, response, options }) => {
+      const sent = this.#middlewareRequests.get(request);
+      if (!sent || !(await isUnauthorizedResponse(response))) return undefined;
+      await response.body?.cancel().catch(() => {});
+      this.#markRejected(sent.generation);
+      const { token } = await this.#currentToken(sent.prepared.signal);
+      return options.fetch(this.#requestFor(sent.prepared, token));
+    },
+  };
+
+  /** A typed client for every TestMax endpoint, authenticated through `session.fetch`. */
+  get client(): TestMaxClient {
+    this.#client ??= createClient({
+      baseUrl: this.baseUrl,
+      fetch: (request: Request) => this.fetch(request),
+    });
+    return this.#client;
+  }
+
+  /**
+   * `await using session = ...` logs out at the end of the block. Dispose never throws: a
+   * logout that fails (network down) is logged as a warning, since the token is dropped
+   * locally anyway and an error here would mask the block's own.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.logout();
+    } catch (error) {
+      this.#log(
+        'warn',
+        `logout during dispose failed (${errorText(error)}); the token was discarded locally`,
+      );
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      userName: this.userName,
+      baseUrl: this.baseUrl,
+      accountName: this.accountName,
+      apiKey: this.#apiKey ? REDACTED : undefined,
+      token: this.#state ? REDACTED : undefined,
+      expiresAt: this.expiresAt?.toISOString(),
+    };
+  }
+
+  toString(): string {
+    return `AuthSession(${this.userName} @ ${this.baseUrl})`;
+  }
+
+  [INSPECT](): string {
+    return `AuthSession ${JSON.stringify(this.toJSON())}`;
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------
+
+  #secrets(): (string | undefined)[] {
+    return [this.#apiKey, this.#state?.token];
+  }
+
+  #install(token: string, anchor: Anchor): TokenState {
+    const state = tokenState(token, ++this.#generation, this.#clock.now(), anchor, this.#policy);
+    this.#state = state;
+    const inSeconds = Math.round((state.expiresAt - this.#clock.now()) / 1000);
+    this.#log(
+      'debug',
+      `token ${anchor === 'receipt' ? 'received' : 'loaded'}: ${state.opaque ? 'no readable exp, assuming' : 'expires in'} ${inSeconds}s`,
+    );
+    return state;
+  }
+
+  #loggedOutError(): AuthenticationError {
+    return new AuthenticationError(
+      'The session was logged out while the request was waiting; call authenticate() to start a new one.',
+    );
+  }
+
+  /** Mark the token of `generation` refused, unless a newer token already replaced it. */
+  #markRejected(generation: number): void {
+    if (this.#state && this.#state.generation === generation) this.#state.rejected = true;
+  }
+
+  async #currentToken(signal: AbortSignal | undefined): Promise<{ token: string; generation: number }> {
+    const state = this.#state;
+    if (state && !state.rejected) {
+      const now = this.#clock.now();
+      // Without a key a token past its expiry is still worth sending: only the server knows.
+      if (now < state.hardExpiry || !this.#apiKey) {
+        if (now >= state.nextRefreshAt) this.#refreshInBackground(state);
+        return { token: state.token, generation: state.generation };
+      }
+    }
+    if (!this.#apiKey) {
+      throw new TokenExpiredError(
+        state
+          ? 'The TestMax API refused the session token (expired or revoked) and this session has no API key to log in again; pass apiKey or set TESTMAX_API_KEY.'
+          : 'This session has no token and no API key to log in with; pass apiKey or set TESTMAX_API_KEY.',
+      );
+    }
+    const fresh = await untilAborted(this.#login(), signal);
+    return { token: fresh.token, generation: fresh.generation };
+  }
+
+  #login(): Promise<TokenState> {
+    return this.#logins.run(async () => {
+      const epoch = this.#epoch;
+      const apiKey = this.#apiKey as string;
+      const outcome = await this.#callApi('/Auth/loginKey', { userName: this.userName, apiKey }, 'login');
+      const token = outcome.kind === 'ok' ? tokenFrom(outcome.body) : undefined;
+      if (!token) {
+        throw new ApiError('The TestMax API reported a successful login but sent no token; retry later.');
+      }
+      if (epoch !== this.#epoch) {
+        // logout() won the race: this token must not come back. Revoke it, best effort.
+        this.#callApi('/Auth/logout', {}, 'authenticated', token).catch(() => {});
+        throw this.#loggedOutError();
+      }
+      this.#log('debug', 'logged in');
+      return this.#install(token, 'receipt');
+    });
+  }
+
+  #refreshInBackground(state: TokenState): void {
+    if (this.#refreshes.inFlight) return;
+    this.#refresh(state).catch((error: unknown) => {
+      this.#log(
+        'warn',
+        `background token refresh failed (${errorText(error)}); the current token keeps serving until it expires`,
+      );
+    });
+  }
+
+  #refresh(state: TokenState): Promise<RefreshOutcome> {
+    return this.#refreshes.run(async () => {
+      const current = this.#state;
+      if (!current || current.generation !== state.generation) return 'discarded';
+      let outcome: Outcome;
+      try {
+        outcome = await this.#callApi('/Auth/validate', {}, 'authenticated', current.token);
+      } catch (error) {
+        if (this.#state === current)
+          current.nextRefreshAt = this.#clock.now() + backoffMs(current, this.#policy);
+        throw error;
+      }
+      // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
+      if (this.#state !== current) return 'discarded';
+      if (outcome.kind === 'unauthorized') {
+        current.rejected = true;
+        this.#log('debug', 'refresh: the server refused the token; the next call logs in again');
+        return 'rejected';
+      }
+      const fresh = tokenFrom(outcome.body);
+      if (!fresh || fresh === current.token) {
+        const wait = backoffMs(current, this.#policy);
+        current.nextRefreshAt = this.#clock.now() + wait;
+        this.#log('debug', `refresh: same token back, next check in ${Math.round(wait)}ms`);
+        return 'same';
+      }
+      this.#install(fresh, 'receipt');
+      return 'renewed';
+    });
+  }
+
+  async #authenticatedCall(path: string, body: unknown, signal: AbortSignal | undefined): Promise<Envelope> {
+    for (let attempt = 1; ; attempt++) {
+      const { token, generation } = await this.#currentToken(signal);
+      const outcome = await this.#callApi(path, body, 'authenticated', token, signal);
+      if (outcome.kind === 'ok') return outcome.body;
+      if (attempt > 1) {
+        throw new TokenExpiredError(
+          `The TestMax API refused a freshly issued session token for POST ${path}; check the base URL, then try again later.`,
+        );
+      }
+      this.#log('debug', `POST ${path} token refused; logging in again and retrying once`);
+      this.#markRejected(generation);
+    }
+  }
+
+  async #callApi(
+    path: string,
+    body: unknown,
+    operation: Operation,
+    token?: string,
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
+    if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+    const received = await send(
+      this.#transport,
+      { url, method: 'POST', headers, body: JSON.stringify(body) },
+      { signal, readBody: true },
+    );
+    return interpret(received, { operation, label: `POST ${path}`, secrets: this.#secrets() });
+  }
+
+  #requestFor(prepared: PreparedRequest, token: string): Request {
+    const out = toOutgoing(prepared, token);
+    return new Request(out.url, {
+      ...out.init,
+      method: out.method,
+      headers: out.headers,
+      ...(out.body === undefined ? {} : { body: out.body }),
+      ...(prepared.signal ? { signal: prepared.signal } : {}),
+    });
+  }
+}
