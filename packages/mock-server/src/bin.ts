@@ -89,6 +89,8 @@ function parseUser(text: string): MockUser {
 }
 
 async function main(): Promise<void> {
+  // A closed stdout (`testmax-mock | head -1`) must not take the server down.
+  process.stdout.on('error', () => {});
   let options: MockServerOptions | 'help';
   try {
     options = parse(process.argv.slice(2));
@@ -108,15 +110,7 @@ async function main(): Promise<void> {
     process.stderr.write(`testmax-mock: could not start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const lines = [`TestMax simulator listening on ${server.url}`];
-  if (options.users) {
-    lines.push(`users: ${options.users.map((user) => user.userName).join(', ')}`);
-  } else {
-    lines.push(`demo user: ${DEMO_USER.userName}`, `demo key:  ${DEMO_USER.apiKey}  (simulator only)`);
-  }
-  lines.push(`try: curl ${server.url}/Status/ping`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-
+  // Handlers first: whoever reads the banner may signal us the moment it appears.
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -129,6 +123,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const lines = [`TestMax simulator listening on ${server.url}`];
+  if (options.users) {
+    lines.push(`users: ${options.users.map((user) => user.userName).join(', ')}`);
+  } else {
+    lines.push(`demo user: ${DEMO_USER.userName}`, `demo key:  ${DEMO_USER.apiKey}  (simulator only)`);
+  }
+  lines.push(`try: curl ${server.url}/Status/ping`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 void main();

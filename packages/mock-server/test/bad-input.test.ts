@@ -1,0 +1,154 @@
+import { request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_USER, type MockServer, startMockServer } from '../src/index.js';
+import { call, login } from './helpers/api.js';
+
+let server: MockServer;
+beforeEach(async () => {
+  server = await startMockServer();
+});
+afterEach(async () => {
+  // Whatever a test sent, the simulator must still answer afterwards.
+  expect((await call(server.url, '/Status/ping')).json.success).toBe(true);
+  await server.close();
+});
+
+describe('malformed and mistyped bodies', () => {
+  it.each(['/Auth/loginKey', '/Auth/validate', '/Auth/logout', '/Account/search'])(
+    'answers malformed JSON on %s with a 400 problem document',
+    async (path) => {
+      const res = await call(server.url, path, {
+        method: 'POST',
+        rawBody: '{"userName": ',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.json).toMatchObject({ status: 400, detail: 'The request body is not valid JSON.' });
+    },
+  );
+
+  it.each([
+    ['an array', []],
+    ['a string', 'demo'],
+    ['a number', 42],
+    ['null', null],
+  ])('answers %s instead of an object with a 400', async (_name, body) => {
+    for (const path of ['/Auth/loginKey', '/Auth/validate', '/Auth/logout', '/Account/search']) {
+      const res = await call(server.url, path, { body });
+      expect(res.status, path).toBe(400);
+      expect(res.json.detail).toBe('The request body must be a JSON object.');
+    }
+  });
+
+  it.each([
+    [{ userName: 42, apiKey: 'k' }, 'The field userName must be a string.'],
+    [{ userName: 'a@b.c', apiKey: ['k'] }, 'The field apiKey must be a string.'],
+    [{ userName: { $ne: '' }, apiKey: 'k' }, 'The field userName must be a string.'],
+  ])('answers wrongly typed login fields (%j) with a 400', async (body, detail) => {
+    const res = await call(server.url, '/Auth/loginKey', { body });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toBe(detail);
+  });
+
+  it('answers a non-boolean onlyActiveAccounts with a 400, before looking at the token', async () => {
+    const token = await login(server.url, DEMO_USER.userName, DEMO_USER.apiKey);
+    const res = await call(server.url, '/Account/search', { body: { onlyActiveAccounts: 'yes' }, token });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toBe('The field onlyActiveAccounts must be a boolean.');
+  });
+
+  it('does not echo a submitted API key in any error', async () => {
+    const res = await call(server.url, '/Auth/loginKey', { body: { userName: 7, apiKey: 'secret-key-123' } });
+    expect(res.text).not.toContain('secret-key-123');
+    const wrong = await call(server.url, '/Auth/loginKey', {
+      body: { userName: DEMO_USER.userName, apiKey: 'secret-key-123' },
+    });
+    expect(wrong.text).not.toContain('secret-key-123');
+  });
+});
+
+describe('routing errors', () => {
+  it('answers an unknown path with a 404 problem document', async () => {
+    const res = await call(server.url, '/Order/place', { body: {} });
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
+  it.each([
+    ['GET', '/Auth/loginKey', 'POST, OPTIONS'],
+    ['PUT', '/Auth/validate', 'POST, OPTIONS'],
+    ['DELETE', '/Account/search', 'POST, OPTIONS'],
+    ['POST', '/Status/ping', 'GET, OPTIONS'],
+  ])('answers %s %s with a 405 and Allow: %s', async (method, path, allow) => {
+    const res = await call(server.url, path, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    expect(res.json).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+  });
+});
+
+describe('oversized requests', () => {
+  it('refuses a body over 1 MB with a 413, without reading it', async () => {
+    const res = await call(server.url, '/Auth/loginKey', {
+      method: 'POST',
+      rawBody: 'x'.repeat(1024 * 1024 + 1),
+    });
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ status: 413, detail: 'The request body is larger than 1 MB.' });
+  });
+
+  it('accepts a body of exactly 1 MB', async () => {
+    const padding = 'x'.repeat(1024 * 1024 - 40);
+    const body = JSON.stringify({ userName: 'a@b.c', apiKey: padding });
+    const res = await call(server.url, '/Auth/loginKey', {
+      method: 'POST',
+      rawBody: body.padEnd(1024 * 1024),
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.errorCode).toBe(1);
+  });
+
+  it('refuses an oversized chunked body (no Content-Length) with a 413 as it streams in', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${server.url}/Auth/loginKey`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      // The server may close the connection while we are still writing: that is the point.
+      req.on('error', (error) => (req.writableEnded ? undefined : reject(error)));
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let i = 0; i < 20; i++) req.write(chunk);
+      req.end();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('answers headers over the size limit with a 431 instead of crashing', async () => {
+    const res = await fetch(`${server.url}/Status/ping`, { headers: { 'x-big': 'y'.repeat(64 * 1024) } });
+    expect(res.status).toBe(431);
+  });
+});
+
+describe('garbage Authorization headers', () => {
+  it.each([
+    'Bearer',
+    'Bearer ',
+    'Bearer a.b.c',
+    'Bearer ....',
+    'Bearer x y',
+    'bearer',
+    'Token abc',
+    'Bearer eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
+    `Bearer ${'A'.repeat(8000)}`,
+    'Bearer \u00ff\u00fe',
+  ])('answers %j with a 401', async (authorization) => {
+    const res = await call(server.url, '/Auth/validate', { body: {}, headers: { authorization } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  });
+});

@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEMO_USER } from '../src/index.js';
+import { call, login } from './helpers/api.js';
+
+// The built bin, as users run it (`pnpm --filter @testmax/mock-server build` runs first in CI).
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+function run(args: string[]): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+/** Wait for the startup banner and return the URL it prints. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(text);
+      if (match) {
+        child.stdout?.off('data', onData);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', () => reject(new Error(`testmax-mock exited without printing its URL: ${text}`)));
+  });
+}
+
+async function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = await once(child, 'exit');
+  return code as number | null;
+}
+
+describe('testmax-mock', () => {
+  it('starts, prints the URL and demo credentials, serves the API, and exits 0 on SIGTERM', async () => {
+    const { child, output } = run(['--port', '0']);
+    const url = await listeningUrl(child);
+    try {
+      expect((await call(url, '/Status/ping')).json.success).toBe(true);
+      await expect(login(url, DEMO_USER.userName, DEMO_USER.apiKey)).resolves.toEqual(expect.any(String));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exitCode(child)).toBe(0);
+    expect(output().stdout).toContain(DEMO_USER.userName);
+    expect(output().stdout).toContain(DEMO_USER.apiKey);
+  });
+
+  it('exits 0 on SIGINT (Ctrl+C) too', async () => {
+    const { child } = run([]);
+    await listeningUrl(child);
+    child.kill('SIGINT');
+    expect(await exitCode(child)).toBe(0);
+  });
+
+  it('applies its flags: users replace the demo user, the key is never printed, body-style 401s', async () => {
+    const { child, output } = run([
+      '--user',
+      'me@example.com:my-key',
+      '--user',
+      'you@example.com:your:key',
+      '--unauthorized-style',
+      'body',
+      '--token-lifetime',
+      '60',
+      '--refresh-window',
+      '60',
+    ]);
+    const url = await listeningUrl(child);
+    try {
+      const token = await login(url, 'you@example.com', 'your:key');
+      const validate = await call(url, '/Auth/validate', { body: {}, token });
+      // A 60 s refresh window on a 60 s token: validate always refreshes.
+      expect(validate.json.token).not.toBe(token);
+      expect((await call(url, '/Account/search', { body: {}, token: 'bad' })).status).toBe(200);
+      const demo = await call(url, '/Auth/loginKey', {
+        body: { userName: DEMO_USER.userName, apiKey: DEMO_USER.apiKey },
+      });
+      expect(demo.json.errorCode).toBe(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await exitCode(child);
+    expect(output().stdout).toContain('me@example.com');
+    expect(output().stdout).not.toContain('my-key');
+  });
+
+  it('prints help and exits 0', async () => {
+    const { child, output } = run(['--help']);
+    expect(await exitCode(child)).toBe(0);
+    expect(output().stdout).toMatch(/Usage: testmax-mock/);
+    expect(output().stdout).toContain('--unauthorized-style');
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--port', 'abc'], /--port must be a whole number/],
+    [['--port', '70000'], /--port/],
+    [['--token-lifetime', '0'], /--token-lifetime/],
+    [['--unauthorized-style', 'loud'], /--unauthorized-style must be "status" or "body"/],
+    [['--user', 'no-colon'], /--user must look like EMAIL:KEY/],
+    [['--port'], /--port/],
+    [['extra'], /positional/i],
+  ])('rejects %j with one line on stderr and exit 2', async (args, message) => {
+    const { child, output } = run(args);
+    expect(await exitCode(child)).toBe(2);
+    const { stderr, stdout } = output();
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toBe('');
+  });
+
+  it('does not echo a malformed --user value, which may hold a key', async () => {
+    const { child, output } = run(['--user', 'secret-key-no-email']);
+    expect(await exitCode(child)).toBe(2);
+    expect(output().stderr).not.toContain('secret-key-no-email');
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEMO_USER, startMockServer } from '../src/index.js';
+
+// The Arazzo workflow in spec/ is the executable contract: `redocly respect` must run it green
+// against the simulator, checking status codes, success flags and every response schema.
+const WORKFLOW = fileURLToPath(new URL('../../../spec/workflows/auth-flow.arazzo.yaml', import.meta.url));
+const WORKFLOWS_DIR = fileURLToPath(new URL('../../../spec/workflows/', import.meta.url));
+const REDOCLY = fileURLToPath(new URL('../node_modules/.bin/redocly', import.meta.url));
+
+function redocly(args: string[], cwd = WORKFLOWS_DIR): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(REDOCLY, args, {
+      cwd,
+      env: {
+        ...process.env,
+        REDOCLY_TELEMETRY: 'off',
+        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+        NO_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+const respect = (url: string, apiKey: string) =>
+  redocly([
+    'respect',
+    WORKFLOW,
+    '--server',
+    `testmax=${url}`,
+    '--input',
+    `userName=${DEMO_USER.userName}`,
+    '--input',
+    `apiKey=${apiKey}`,
+  ]);
+
+describe('spec/workflows/auth-flow.arazzo.yaml', () => {
+  it('passes `redocly lint`', async () => {
+    const { code, output } = await redocly(['lint', WORKFLOW]);
+    expect(output).toContain('valid');
+    expect(code).toBe(0);
+  });
+
+  it('runs green with `redocly respect` against the simulator, which sees every step', async () => {
+    await using server = await startMockServer();
+    const { code, output } = await respect(server.url, DEMO_USER.apiKey);
+    expect(output).toMatch(/Workflows: 1 passed, 1 total/);
+    expect(code).toBe(0);
+    for (const path of [
+      '/Status/ping',
+      '/Auth/loginKey',
+      '/Auth/validate',
+      '/Account/search',
+      '/Auth/logout',
+    ]) {
+      expect(server.calls(path), path).toBe(1);
+    }
+  });
+
+  it('fails, stopping at login, when the credentials are wrong', async () => {
+    await using server = await startMockServer();
+    const { code, output } = await respect(server.url, 'tmx_wrong_key_7f3a');
+    expect(code).not.toBe(0);
+    expect(output).not.toContain('tmx_wrong_key_7f3a');
+    expect(output).toMatch(/Workflows: 1 failed/);
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    expect(server.calls('/Account/search')).toBe(0);
+  });
+});
