@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// The runtime matrix's second Node: runs the packages' test suites on Node 24 (the npm registry
+// package `node@24`, whose install pulls the platform binary from the registry too).
+//
+//   node apps/compat/scripts/test-node24.mjs            client, auth, mock-server, cli + compat's
+//                                                        pack-and-install and runtime tests
+//   node apps/compat/scripts/test-node24.mjs packages/cli   only the suites named (repo-relative)
+//
+// Expects `pnpm build` to have run. Node 24 is cached under apps/compat/node_modules/.cache, so
+// a second run does not download it again. PATH starts with Node 24's bin directory, so child
+// processes (the CLI's and mock-server's bins, npm, pnpm) run on it as well; a preload module
+// (expect-node.mjs, via NODE_OPTIONS) stops any Node process of the run that is not Node 24.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const MAJOR = process.env.TESTMAX_NODE_MAJOR ?? '24';
+const compat = join(import.meta.dirname, '..');
+const root = join(compat, '..', '..');
+const cache = join(compat, 'node_modules', '.cache', `node${MAJOR}`);
+const nodeBin = join(cache, 'node_modules', '.bin', 'node');
+
+const SUITES = {
+  'packages/mock-server': [],
+  'packages/client': [],
+  'packages/auth': [],
+  'packages/cli': [],
+  // The rest of compat (hygiene, browser, changesets) does not depend on the Node running it.
+  'apps/compat': ['test/pack-install.test.ts', 'test/runtime.test.ts'],
+};
+
+const wanted = process.argv.slice(2);
+for (const suite of wanted) {
+  if (!(suite in SUITES)) fail(`unknown suite "${suite}"; known: ${Object.keys(SUITES).join(', ')}`);
+}
+const suites = wanted.length > 0 ? wanted : Object.keys(SUITES);
+
+const version = ensureNode();
+console.log(`::: tests on Node ${version} (${nodeBin})`);
+
+const env = {
+  ...process.env,
+  PATH: `${dirname(nodeBin)}${delimiter}${process.env.PATH ?? ''}`,
+  TESTMAX_EXPECT_NODE_MAJOR: MAJOR,
+  NODE_OPTIONS: [
+    process.env.NODE_OPTIONS,
+    `--import=${pathToFileURL(join(import.meta.dirname, 'expect-node.mjs'))}`,
+  ]
+    .filter(Boolean)
+    .join(' '),
+};
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const broken = [];
+for (const suite of suites) {
+  const dir = join(root, suite);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  // The package's own test command (e.g. `vitest run --typecheck`), minus `vitest run`.
+  const script = manifest.scripts?.test ?? '';
+  if (!script.startsWith('vitest run')) fail(`${suite}: its test script is not "vitest run …": ${script}`);
+  if (!hasTests(join(dir, 'test'))) {
+    broken.push(`${suite} (no test files)`);
+    continue;
+  }
+  // vitest.shared.ts names the JSON report; this run replaces the one of the Node 20 run.
+  const report = join(dir, '.test-results', 'vitest.json');
+  rmSync(report, { force: true });
+  console.log(`\n::: ${suite} on Node ${version}`);
+  const result = spawnSync(
+    nodeBin,
+    [
+      vitestEntry(dir),
+      'run',
+      ...script.slice('vitest run'.length).trim().split(/\s+/).filter(Boolean),
+      ...SUITES[suite],
+    ],
+    { cwd: dir, env, stdio: 'inherit' },
+  );
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += json.numPassedTests;
+    totals.failed += json.numFailedTests;
+    totals.skipped += json.numPendingTests + json.numTodoTests;
+  }
+  if (result.status !== 0) broken.push(suite);
+}
+
+console.log(
+  `\nNode ${version}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped` +
+    (broken.length > 0 ? ` — failing: ${broken.join(', ')}` : ''),
+);
+process.exit(broken.length > 0 || totals.failed > 0 ? 1 : 0);
+
+/** Install node@MAJOR from the npm registry into the cache unless it is there; return its version. */
+function ensureNode() {
+  const current = () =>
+    spawnSync(nodeBin, ['-p', 'process.version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (existsSync(nodeBin) && current().startsWith(`v${MAJOR}.`)) return current();
+  console.log(`::: installing node@${MAJOR} from the npm registry into ${cache}`);
+  const install = spawnSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      cache,
+      `node@${MAJOR}`,
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--loglevel=error',
+    ],
+    { stdio: 'inherit' },
+  );
+  if (install.status !== 0) fail(`npm install node@${MAJOR} failed (exit ${install.status})`);
+  const installed = current();
+  if (!installed.startsWith(`v${MAJOR}.`)) {
+    fail(`${nodeBin} reports "${installed}", not Node ${MAJOR}: did the node package's install script run?`);
+  }
+  return installed;
+}
+
+function vitestEntry(dir) {
+  for (let at = dir; ; at = dirname(at)) {
+    const entry = join(at, 'node_modules', 'vitest', 'vitest.mjs');
+    if (existsSync(entry)) return entry;
+    if (at === root || dirname(at) === at) fail(`vitest is not installed for ${dir}: run pnpm install`);
+  }
+}
+
+function hasTests(dir) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true }).some((file) => String(file).endsWith('.test.ts'));
+}
+
+function fail(message) {
+  console.error(`test-node24: ${message}`);
+  process.exit(2);
+}
