@@ -1,0 +1,77 @@
+import { inspect } from 'node:util';
+import { afterAll, expect } from 'vitest';
+import type { LogDetails, Logger } from '../../src/index.js';
+
+/**
+ * Everything the SDK shows a user during a test file: log lines, error messages (with their
+ * causes), inspect and JSON output. Checked for secrets when the file ends (see `guardSecrets`).
+ */
+export const shown: string[] = [];
+
+/** Every API key and token the file used; none of them may appear in `shown`. */
+export const secrets = new Set<string>();
+
+export function addSecret(value: string | undefined): void {
+  if (value) secrets.add(value);
+}
+
+/** A logger that records, so tests can wait for lifecycle events and scan the lines. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const write = (level: string) => (message: string, details?: LogDetails) => {
+    const line = `${level} ${message}${details ? ` ${JSON.stringify(details)}` : ''}`;
+    lines.push(line);
+    shown.push(line);
+  };
+  return { lines, debug: write('debug'), warn: write('warn') };
+}
+
+/** Record an error as a user would see it: message, inspect output, JSON, causes. */
+export function showError(error: unknown): unknown {
+  shown.push(String(error), inspect(error, { depth: 5 }), JSON.stringify(error) ?? '');
+  return error;
+}
+
+/** The rejection of `promise`, recorded; fails the test if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    showError(error);
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+export function showValue(value: unknown): void {
+  shown.push(inspect(value, { depth: 5 }), String(value), JSON.stringify(value) ?? '');
+}
+
+export function findLeaks(): string[] {
+  const leaks: string[] = [];
+  for (const text of shown) {
+    for (const secret of secrets) if (text.includes(secret)) leaks.push(text.slice(0, 200));
+  }
+  return leaks;
+}
+
+/** Fail the file if anything it showed contains a key or a token. */
+export function guardSecrets(): void {
+  afterAll(() => {
+    expect(secrets.size).toBeGreaterThan(0);
+    expect(findLeaks()).toEqual([]);
+  });
+}
+
+/** Fail the file if any promise rejection went unhandled while it ran. */
+export function guardUnhandledRejections(): void {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown) => seen.push(reason);
+  process.on('unhandledRejection', listener);
+  afterAll(async () => {
+    // Give stray promises of the last test a chance to surface before checking.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.off('unhandledRejection', listener);
+    expect(seen.map((r) => String(r))).toEqual([]);
+  });
+}
