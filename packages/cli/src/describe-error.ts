@@ -28,7 +28,7 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
     };
   }
   if (error instanceof auth.InvalidCredentialsError) {
-    return { exitCode: ExitCode.authFailed, message, hint: `Check the user name and API key. ${LOGIN_HINT}` };
+    return { exitCode: ExitCode.authFailed, message, hint: LOGIN_HINT };
   }
   if (error instanceof auth.AccountDisabledError) {
     return {
@@ -48,25 +48,17 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
     return { exitCode: ExitCode.authFailed, message, hint: LOGIN_HINT };
   }
   if (error instanceof auth.RateLimitError) {
-    const seconds = error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
-    return {
-      exitCode: ExitCode.unavailable,
-      message,
-      hint: seconds === undefined ? 'Try again later.' : `Try again in ${seconds} s.`,
-    };
+    return { exitCode: ExitCode.unavailable, message };
   }
+  // The SDK's network, timeout and API messages already say what to check.
   if (error instanceof auth.TimeoutError || error instanceof auth.NetworkError) {
-    return {
-      exitCode: ExitCode.unavailable,
-      message,
-      hint: 'Check your network and the API URL (--base-url or TESTMAX_API_URL); `testmax ping` tests the connection.',
-    };
+    return { exitCode: ExitCode.unavailable, message };
   }
   if (error instanceof auth.ApiError) {
     if (error.status !== undefined && error.status >= 500) {
-      return { exitCode: ExitCode.unavailable, message, hint: 'The server is unavailable; try again later.' };
+      return { exitCode: ExitCode.unavailable, message };
     }
-    return { exitCode: ExitCode.error, message, hint: 'Run again with --debug for request details.' };
+    return { exitCode: ExitCode.error, message };
   }
   if (error instanceof auth.TestMaxError) {
     return { exitCode: ExitCode.error, message };

@@ -23,17 +23,15 @@ export function formatRelative(targetMs: number, nowMs: number): string {
   return delta >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** A plain-text table with a header row; numbers right-aligned. */
-export function formatTable(header: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((row) => row.map(String));
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => row[i]?.length ?? 0)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number'));
+/** A plain-text table with a header row, columns two spaces apart. */
+export function formatTable(header: string[], rows: string[][], align: ('left' | 'right')[] = []): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const render = (row: string[]) =>
     row
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (align[i] === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [render(header), ...cells.map(render)].join('\n');
+  return [render(header), ...rows.map(render)].join('\n');
 }
 
 /** Money as `50,000.00`. */

@@ -139,7 +139,7 @@ Example:
   program
     .command('accounts')
     .description('list your trading accounts')
-    .option('--all', 'include inactive accounts')
+    .option('--active', 'only active accounts (onlyActiveAccounts: true)')
     .action(action('accounts'));
 
   program

@@ -1,3 +1,20 @@
-export async function run(): Promise<void> {
-  throw new Error('not yet');
+import type { Context } from '../context.js';
+import { formatMoney, formatTable } from '../format.js';
+import { activeSession, persist, prepare, withSession } from '../session-flow.js';
+
+export async function run(context: Context, options: { active?: boolean }): Promise<void> {
+  const prepared = await prepare(context);
+  const session = await activeSession(context, prepared, { verify: false });
+  const accounts = await withSession(prepared, session, () =>
+    session.accounts({ onlyActive: options.active === true }),
+  );
+  await persist(prepared, session);
+  const { output } = context;
+  output.document({ userName: session.userName, accounts });
+  if (accounts.length === 0) {
+    output.line(options.active ? 'No active accounts (drop --active to see all).' : 'No accounts.');
+    return;
+  }
+  const rows = accounts.map((a) => [String(a.id), a.name, formatMoney(a.balance), a.canTrade ? 'yes' : 'no']);
+  output.line(formatTable(['ID', 'NAME', 'BALANCE', 'CAN TRADE'], rows, ['right', 'left', 'right', 'left']));
 }

@@ -1,3 +1,111 @@
-export async function run(): Promise<void> {
-  throw new Error('not yet');
+import { AuthenticationError, TestMaxError } from '@testmax/auth/node';
+import type { Context } from '../context.js';
+import type { Sourced } from '../credentials.js';
+import { describeError } from '../describe-error.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { formatLocalTime, formatRelative } from '../format.js';
+import { isExpired, newSession, persist, prepare } from '../session-flow.js';
+
+type ServerVerdict =
+  | { state: 'accepted'; renewed: boolean }
+  | { state: 'refused' }
+  | { state: 'unreachable'; message: string; exitCode: ExitCodeValue };
+
+/**
+ * Who is logged in, where each setting came from, when the token expires and whether the
+ * server still accepts it. Never the token or the key. Exit 0 only when a saved token is
+ * accepted; 4 when not logged in; 3 when the server refuses the token; 5 when unreachable.
+ */
+export async function run(context: Context): Promise<void> {
+  const prepared = await prepare(context);
+  const { output } = context;
+  const { chain, baseUrl } = prepared;
+  const user = prepared.user;
+  let cached = prepared.cached;
+  const expired = cached !== undefined && isExpired(cached);
+
+  let verdict: ServerVerdict | undefined;
+  if (cached && !expired && user) {
+    const session = newSession(context, prepared, { userName: user.value, token: cached.token });
+    try {
+      const result = await session.validate();
+      verdict = { state: 'accepted', renewed: result.renewed };
+      cached = await persist(prepared, session);
+    } catch (error) {
+      if (error instanceof AuthenticationError) verdict = { state: 'refused' };
+      else if (error instanceof TestMaxError) {
+        const { message, exitCode } = await describeError(error);
+        verdict = { state: 'unreachable', message, exitCode };
+      } else throw error;
+    }
+  }
+
+  const tokenFile = user ? prepared.cache.fileFor(baseUrl, user.value) : undefined;
+  const loggedIn = cached !== undefined && !expired;
+  const source = (s: Sourced | undefined) => (s ? { value: s.value, source: s.from } : null);
+  // The server verdict is a document field, not shown as the raw message twice.
+  output.document({
+    ok: loggedIn && verdict?.state === 'accepted',
+    baseUrl: source(chain.baseUrl),
+    userName: source(user),
+    apiKey: chain.apiKey
+      ? { configured: true, source: chain.apiKey.from }
+      : { configured: false, source: null },
+    accountName: source(chain.accountName),
+    session: {
+      loggedIn,
+      expired,
+      expiresAt: cached?.expiresAt ?? null,
+      tokenFile: cached ? tokenFile : null,
+    },
+    server: verdict ?? null,
+    searched: chain.searched,
+  });
+
+  const p = output.paint;
+  const label = (text: string) => p('bold', text.padEnd(10));
+  const from = (s: Sourced) => p('dim', `(${s.from})`);
+  output.line(`${label('API')} ${chain.baseUrl.value} ${from(chain.baseUrl)}`);
+  output.line(`${label('User')} ${user ? `${user.value} ${from(user)}` : p('yellow', 'not configured')}`);
+  output.line(
+    `${label('API key')} ${chain.apiKey ? `configured ${from(chain.apiKey)}` : 'not configured (only the saved token can be used)'}`,
+  );
+  if (chain.accountName)
+    output.line(`${label('Account')} ${chain.accountName.value} ${from(chain.accountName)}`);
+  if (!cached) {
+    output.line(`${label('Session')} ${p('yellow', 'not logged in')}`);
+  } else {
+    const when = cached.expiresAt
+      ? `${formatLocalTime(new Date(cached.expiresAt))} (${formatRelative(Date.parse(cached.expiresAt), Date.now())})`
+      : 'unknown (the token carries no expiry)';
+    output.line(`${label('Session')} ${expired ? p('yellow', `expired ${when}`) : `token expires ${when}`}`);
+    output.line(`${label('')} saved in ${tokenFile}`);
+  }
+  if (verdict?.state === 'accepted') {
+    output.line(`${label('Server')} ${p('green', '✓ token accepted')}${verdict.renewed ? ' (renewed)' : ''}`);
+  } else if (verdict?.state === 'refused') {
+    output.line(`${label('Server')} ${p('red', '✗ token refused (expired or revoked)')}`);
+  } else if (verdict?.state === 'unreachable') {
+    output.line(`${label('Server')} ${p('red', '✗ could not check')}`);
+  }
+
+  if (!cached || expired) {
+    const automatic =
+      chain.apiKey && user ? ' (with the key configured, `testmax token` also logs in by itself)' : '';
+    throw new CliError(
+      ExitCode.notLoggedIn,
+      expired ? 'The saved session has expired.' : 'Not logged in.',
+      `Run \`testmax login\`${automatic}.`,
+    );
+  }
+  if (verdict?.state === 'refused') {
+    throw new CliError(
+      ExitCode.authFailed,
+      'The server refused the saved session token.',
+      'Run `testmax login`.',
+    );
+  }
+  if (verdict?.state === 'unreachable') {
+    throw new CliError(verdict.exitCode, verdict.message);
+  }
 }

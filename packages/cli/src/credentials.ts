@@ -1,0 +1,117 @@
+import {
+  ConfigError,
+  type CredentialSource,
+  type Credentials,
+  loadCredentials,
+  normalizeBaseUrl,
+} from '@testmax/auth/node';
+import { DEFAULT_BASE_URL } from '@testmax/client';
+import type { Context } from './context.js';
+import { CliError, ExitCode } from './exit-codes.js';
+
+/** One resolved value and a human description of where it came from. */
+export interface Sourced {
+  value: string;
+  /** "flag --username", "environment variable TESTMAX_USERNAME", "TESTMAX_API_KEY in /app/.env", … */
+  from: string;
+  origin: 'flag' | 'env' | 'dotenv' | 'config' | 'default' | 'cache';
+  /** The file, for `.env` and config values. */
+  path?: string;
+}
+
+/** What the credentials chain offers; unlike `loadCredentials`, any part may be missing. */
+export interface Chain {
+  baseUrl: Sourced;
+  userName?: Sourced;
+  apiKey?: Sourced;
+  accountName?: Sourced;
+  searched: { dotenvPath: string; configPath: string };
+}
+
+const FLAG_NAMES = {
+  userName: '--username',
+  apiKey: '--api-key-stdin',
+  baseUrl: '--base-url',
+  accountName: '',
+};
+
+// A value no real credential can equal: it stands in for a missing one (see readChain).
+const MISSING = '\u0000testmax-cli-missing';
+
+/**
+ * The credentials chain (flags → env → .env → config), read by `loadCredentials` from
+ * @testmax/auth. That function insists on a user name and a key, but the CLI also runs with
+ * neither (`token` with a cached session, `status` before login), so a missing one is filled
+ * with a marker and reported as absent. Malformed files and bad URLs still throw ConfigError.
+ */
+export function readChain(context: Context, flags: { userName?: string } = {}): Chain {
+  if (context.globals.baseUrl !== undefined) {
+    try {
+      normalizeBaseUrl(context.globals.baseUrl, 'the --base-url flag');
+    } catch (error) {
+      throw new CliError(ExitCode.usage, (error as Error).message);
+    }
+  }
+  const warnings = new Set<string>();
+  const base = {
+    env: context.env,
+    cwd: context.cwd,
+    ...(flags.userName ? { userName: flags.userName } : {}),
+    ...(context.globals.baseUrl !== undefined ? { baseUrl: context.globals.baseUrl } : {}),
+    onWarning: (message: string) => {
+      if (!warnings.has(message)) {
+        warnings.add(message);
+        context.output.warn(message);
+      }
+    },
+  };
+  const attempts = [{}, { apiKey: MISSING }, { userName: MISSING }, { userName: MISSING, apiKey: MISSING }];
+  let credentials: Credentials | undefined;
+  let lastError: unknown;
+  for (const standIn of attempts) {
+    try {
+      credentials = loadCredentials({ ...base, ...standIn });
+      break;
+    } catch (error) {
+      // Only "missing credentials" is worth another try; a broken file or URL is the answer.
+      if (!(error instanceof ConfigError) || !/^No TestMax credentials found/.test(error.message))
+        throw error;
+      lastError = error;
+    }
+  }
+  if (!credentials) throw lastError;
+
+  const sourced = (field: keyof typeof FLAG_NAMES, value: string | undefined, source?: CredentialSource) => {
+    if (value === undefined || value === MISSING || !source) return undefined;
+    return describe(field, value, source);
+  };
+  const baseUrl = sourced('baseUrl', credentials.baseUrl, credentials.source.baseUrl) ?? {
+    value: DEFAULT_BASE_URL,
+    from: 'default',
+    origin: 'default' as const,
+  };
+  const userName = sourced('userName', credentials.userName, credentials.source.userName);
+  const apiKey = sourced('apiKey', credentials.apiKey, credentials.source.apiKey);
+  const accountName = sourced('accountName', credentials.accountName, credentials.source.accountName);
+  if (apiKey) context.output.addSecret(apiKey.value);
+  return {
+    baseUrl,
+    ...(userName ? { userName } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(accountName ? { accountName } : {}),
+    searched: credentials.searched,
+  };
+}
+
+function describe(field: keyof typeof FLAG_NAMES, value: string, source: CredentialSource): Sourced {
+  if (source.origin === 'option') {
+    return { value, from: `flag ${FLAG_NAMES[field]}`, origin: 'flag' };
+  }
+  const origin = source.origin;
+  return {
+    value,
+    from: source.description,
+    origin,
+    ...(source.path ? { path: source.path } : {}),
+  };
+}
