@@ -1,4 +1,8 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
-export default mergeConfig(shared, defineConfig({}));
+// `vitest run --typecheck` compiles the *.test-d.ts files; the shared include only has *.test.ts.
+export default mergeConfig(
+  shared,
+  defineConfig({ test: { typecheck: { include: ['test/**/*.test-d.ts'] } } }),
+);

@@ -1,0 +1,103 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type AccountSearchResponse,
+  type CreateClientOptions,
+  createClient,
+  DEFAULT_BASE_URL,
+  type ErrorCode,
+  type LoginApiKeyRequest,
+  type paths,
+  type TradingAccount,
+} from '../src/index.js';
+
+// These never run: `vitest --typecheck` (and `tsc`) compile them, so each `@ts-expect-error`
+// must really be an error, and each expectation must hold exactly.
+const client = createClient();
+
+describe('requests are checked against the spec', () => {
+  it('accepts the documented calls', () => {
+    void client.GET('/Status/ping');
+    void client.POST('/Auth/loginKey', { body: { userName: 'a@b.c', apiKey: 'k' } });
+    void client.POST('/Auth/validate', { body: {} });
+    void client.POST('/Auth/logout', { body: {} });
+    void client.POST('/Account/search', { body: { onlyActiveAccounts: true } });
+    void client.POST('/Account/search', { body: {} });
+  });
+
+  it('rejects a wrong body', () => {
+    // @ts-expect-error apiKey is required
+    void client.POST('/Auth/loginKey', { body: { userName: 'a@b.c' } });
+    // @ts-expect-error userName must be a string
+    void client.POST('/Auth/loginKey', { body: { userName: 42, apiKey: 'k' } });
+    // @ts-expect-error the login body is required
+    void client.POST('/Auth/loginKey');
+    // @ts-expect-error onlyActiveAccounts is a boolean
+    void client.POST('/Account/search', { body: { onlyActiveAccounts: 'yes' } });
+  });
+
+  it('rejects a wrong path', () => {
+    // @ts-expect-error there is no /Auth/login
+    void client.POST('/Auth/login', { body: {} });
+    // @ts-expect-error paths are case-sensitive in the types
+    void client.GET('/status/ping');
+  });
+
+  it('rejects a wrong method', () => {
+    // @ts-expect-error ping is GET only
+    void client.POST('/Status/ping', { body: {} });
+    // @ts-expect-error loginKey is POST only
+    void client.GET('/Auth/loginKey');
+    // @ts-expect-error no DELETE anywhere
+    void client.DELETE('/Auth/logout');
+  });
+
+  it('rejects a wrong option to createClient', () => {
+    // @ts-expect-error baseUrl is a string
+    createClient({ baseUrl: new URL('http://127.0.0.1') });
+    expectTypeOf<CreateClientOptions['baseUrl']>().toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe('responses are typed', () => {
+  it('types the envelope and the success data of each operation', async () => {
+    const ping = await client.GET('/Status/ping');
+    expectTypeOf(ping.data!.success).toEqualTypeOf<boolean>();
+    expectTypeOf(ping.data!.errorCode).toEqualTypeOf<0 | 1 | 3 | 9 | 99>();
+    expectTypeOf(ping.data!.errorMessage).toEqualTypeOf<string | null>();
+
+    const login = await client.POST('/Auth/loginKey', { body: { userName: 'a', apiKey: 'k' } });
+    expectTypeOf(login.data!.token).toEqualTypeOf<string | null | undefined>();
+
+    const validate = await client.POST('/Auth/validate', { body: {} });
+    expectTypeOf(validate.data!.token).toEqualTypeOf<string | null | undefined>();
+    expectTypeOf(validate.data!.newToken).toEqualTypeOf<string | null | undefined>();
+
+    const search = await client.POST('/Account/search', { body: {} });
+    const first = search.data!.accounts[0]!;
+    expectTypeOf(first.canTrade).toEqualTypeOf<boolean>();
+    expectTypeOf(first.id).toEqualTypeOf<number>();
+    expectTypeOf(first.name).toEqualTypeOf<string>();
+    expectTypeOf(first).toEqualTypeOf<TradingAccount>();
+    expectTypeOf(search.data!.accounts).toEqualTypeOf<AccountSearchResponse['accounts']>();
+    // @ts-expect-error accounts have no `balanceUsd`
+    void first.balanceUsd;
+  });
+
+  it('makes callers check for data before using it', async () => {
+    const { data } = await client.GET('/Status/ping');
+    expectTypeOf(data).toEqualTypeOf<
+      { success: boolean; errorCode: 0 | 1 | 3 | 9 | 99; errorMessage: string | null } | undefined
+    >();
+  });
+});
+
+describe('exports', () => {
+  it('exposes the base URL, the generated types and the named schemas', () => {
+    expectTypeOf(DEFAULT_BASE_URL).toEqualTypeOf<string>();
+    expectTypeOf<ErrorCode>().toEqualTypeOf<0 | 1 | 3 | 9 | 99>();
+    expectTypeOf<LoginApiKeyRequest>().toEqualTypeOf<{ userName: string; apiKey: string }>();
+    expectTypeOf<keyof paths>().toEqualTypeOf<
+      '/Auth/loginKey' | '/Auth/validate' | '/Auth/logout' | '/Status/ping' | '/Account/search'
+    >();
+  });
+});
