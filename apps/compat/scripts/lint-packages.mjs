@@ -106,13 +106,7 @@ function checkFields(pkg, manifest, files) {
   need(!files.some((path) => /\.tsbuildinfo$|(^|\/)\.env$/.test(path)), 'build state or .env in the tarball');
   need(manifest.exports?.['./package.json'] === './package.json', '"exports" should expose ./package.json');
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-    if (typeof target === 'string') {
-      need(!/\.[cm]?js$/.test(target), `exports["${subpath}"] is code without types: use { types, default }`);
-      continue;
-    }
-    const keys = Object.keys(target);
-    need(keys[0] === 'types', `exports["${subpath}"]: "types" must come first`);
-    need(typeof target.default === 'string', `exports["${subpath}"]: needs a "default" target`);
+    for (const problem of checkConditions(target)) problems.push(`exports["${subpath}"]: ${problem}`);
   }
   if (hasCodeEntryPoints(manifest)) {
     need(
@@ -144,11 +138,31 @@ function checkFields(pkg, manifest, files) {
   return problems;
 }
 
+/**
+ * A code target needs types beside it, and in every conditions object "types" must come before
+ * the targets it describes (TypeScript takes the first matching condition). Nested conditions
+ * (e.g. a "node" branch) are checked the same way.
+ */
+function checkConditions(target) {
+  if (typeof target === 'string') {
+    return /\.[cm]?js$/.test(target) ? [`code without types (${target}): use { "types", "default" }`] : [];
+  }
+  const problems = [];
+  const keys = Object.keys(target);
+  const codeKeys = keys.filter((key) => typeof target[key] === 'string' && /\.[cm]?js$/.test(target[key]));
+  if (codeKeys.length > 0 && !keys.includes('types')) problems.push(`${codeKeys.join(', ')} without "types"`);
+  if (keys.includes('types') && codeKeys.some((key) => keys.indexOf(key) < keys.indexOf('types'))) {
+    problems.push('"types" must come before the code it types');
+  }
+  if (!keys.includes('default')) problems.push('needs a "default" condition');
+  for (const value of Object.values(target)) {
+    if (typeof value === 'object' && value !== null) problems.push(...checkConditions(value));
+  }
+  return problems;
+}
+
 function hasCodeEntryPoints(manifest) {
-  return Object.values(manifest.exports ?? {}).some((target) => {
-    const file = typeof target === 'string' ? target : (target.default ?? target.import ?? '');
-    return /\.[cm]?js$/.test(file);
-  });
+  return /\.[cm]?js"/.test(JSON.stringify(manifest.exports ?? {}));
 }
 
 /** Run a dev tool's bin with this Node, without a shell. */

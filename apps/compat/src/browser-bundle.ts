@@ -15,7 +15,9 @@ const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
  * Node built-ins are recorded rather than failing inside esbuild, so the test can say which
  * import pulled one in.
  */
-export async function bundleForBrowser(entryFile: string): Promise<BrowserBundle> {
+export async function bundleForBrowser(
+  entry: { file: string } | { source: string; resolveDir: string },
+): Promise<BrowserBundle> {
   const nodeBuiltins: string[] = [];
   const recordBuiltins: Plugin = {
     name: 'record-node-builtins',
@@ -28,7 +30,9 @@ export async function bundleForBrowser(entryFile: string): Promise<BrowserBundle
     },
   };
   const result = await build({
-    entryPoints: [entryFile],
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.source, resolveDir: entry.resolveDir, sourcefile: 'entry.js' } }),
     bundle: true,
     write: false,
     platform: 'browser',

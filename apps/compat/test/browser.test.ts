@@ -33,7 +33,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set TESTMAX_CHROMIUM)`);
   }
-  bundle = await bundleForBrowser(join(import.meta.dirname, '..', 'src', 'browser-entry.ts'));
+  bundle = await bundleForBrowser({ file: join(import.meta.dirname, '..', 'src', 'browser-entry.ts') });
   mock = await startMockServer();
   site = createServer((req, res) => {
     if (req.url === '/bundle.js') {
@@ -44,6 +44,8 @@ beforeAll(async () => {
         .end(
           '<!doctype html><meta charset="utf-8"><title>TestMax smoke</title><script src="/bundle.js"></script>',
         );
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204).end(); // keeps the console free of a 404 that is not ours
     } else {
       res.writeHead(404).end();
     }
@@ -63,6 +65,15 @@ describe('browser smoke test: @testmax/client + @testmax/auth bundled with esbui
   it('bundles without pulling in any Node built-in', () => {
     expect(bundle.nodeBuiltins).toEqual([]);
     expect(bundle.code).toContain('Auth/loginKey');
+  });
+
+  it('would notice a Node built-in: the Node-only entry @testmax/auth/node is flagged', async () => {
+    const nodeOnly = await bundleForBrowser({
+      source: "export { loadCredentials } from '@testmax/auth/node';",
+      resolveDir: join(import.meta.dirname, '..'),
+    });
+    expect(nodeOnly.nodeBuiltins.length).toBeGreaterThan(0);
+    expect(nodeOnly.nodeBuiltins.join('\n')).toMatch(/^(node:)?(fs|path|os|util)/m);
   });
 
   it('logs in, gets a session token and searches accounts against the simulator, cross-origin', async () => {

@@ -51,8 +51,8 @@ describe('changesets', () => {
       expect(planned.get(pkg.name)?.newVersion, pkg.name).not.toBe(planned.get(pkg.name)?.oldVersion);
     }
     // Private packages are never released.
-    expect(planned.has('@testmax/compat')).toBe(false);
-    expect(planned.has('@testmax/docs')).toBe(false);
+    for (const name of ['@testmax/compat', '@testmax/docs'])
+      expect(planned.get(name)?.type ?? 'none').toBe('none');
   });
 
   it('dry run of `changeset version`: each package gets its own version and CHANGELOG', async () => {
@@ -65,7 +65,9 @@ describe('changesets', () => {
       const mine = changesets.filter((changeset) => changeset.releases.has(pkg.name));
       const bump = highest(mine.map((changeset) => changeset.releases.get(pkg.name) as Bump));
       const after = JSON.parse(readFileSync(join(copy, pkg.dir, 'package.json'), 'utf8')).version;
-      expect(after, pkg.name).toBe(bump ? bumpVersion(before, bump) : before);
+      // Without a changeset of its own, a package moves only as a dependent (a patch) or not at all.
+      const allowed = bump ? [bumpVersion(before, bump)] : [before, bumpVersion(before, 'patch')];
+      expect(allowed, pkg.name).toContain(after);
 
       const changelog = readFileSync(join(copy, pkg.dir, 'CHANGELOG.md'), 'utf8');
       expect(changelog.startsWith(`# ${pkg.name}\n`)).toBe(true);
