@@ -394,8 +394,9 @@ export class AuthSession {
   }
 
   #login(): Promise<TokenState> {
+    // Read now, not when the flight starts: a logout in between must void this login.
+    const epoch = this.#epoch;
     return this.#logins.run(async () => {
-      const epoch = this.#epoch;
       const apiKey = this.#apiKey as string;
       const outcome = await this.#callApi('/Auth/loginKey', { userName: this.userName, apiKey }, 'login');
       const token = outcome.kind === 'ok' ? tokenFrom(outcome.body) : undefined;
@@ -426,6 +427,7 @@ export class AuthSession {
     return this.#refreshes.run(async () => {
       const current = this.#state;
       if (!current || current.generation !== state.generation) return 'discarded';
+      this.#log('debug', 'refresh: started');
       let outcome: Outcome;
       try {
         outcome = await this.#callApi('/Auth/validate', {}, 'authenticated', current.token);
@@ -435,7 +437,10 @@ export class AuthSession {
         throw error;
       }
       // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
-      if (this.#state !== current) return 'discarded';
+      if (this.#state !== current) {
+        this.#log('debug', 'refresh: discarded (the session logged out or logged in again meanwhile)');
+        return 'discarded';
+      }
       if (outcome.kind === 'unauthorized') {
         current.rejected = true;
         this.#log('debug', 'refresh: the server refused the token; the next call logs in again');
@@ -449,6 +454,7 @@ export class AuthSession {
         return 'same';
       }
       this.#install(fresh, 'receipt');
+      this.#log('debug', 'refresh: renewed');
       return 'renewed';
     });
   }
