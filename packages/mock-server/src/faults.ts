@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Fault } from './types.js';
 
 interface QueuedFault {
@@ -21,6 +22,11 @@ export class FaultQueue {
       throw new RangeError(
         `fault.status must be a final HTTP status code (200-599), got ${String(fault.status)}`,
       );
+    }
+    // Checked now, so a typo fails the test that injects it rather than a request later.
+    for (const [name, value] of Object.entries(fault.headers ?? {})) {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
     }
     const key = normalisePath(path);
     const queue = this.#queues.get(key) ?? [];

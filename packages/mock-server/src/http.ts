@@ -96,5 +96,9 @@ export function readBody(req: IncomingMessage): Promise<string> {
       if (!tooLarge) resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
+    // A client that goes away mid-body emits neither 'end' nor always 'error'.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_USER, type MockServer, startMockServer } from '../src/index.js';
 import { call, login } from './helpers/api.js';
 
@@ -150,5 +151,39 @@ describe('garbage Authorization headers', () => {
     const res = await call(server.url, '/Auth/validate', { body: {}, headers: { authorization } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  });
+});
+
+describe('bytes that are not HTTP', () => {
+  function rawExchange(bytes: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const { port } = server;
+      const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers garbage with a 400 and closes the connection', async () => {
+    expect(await rawExchange('HELLO THERE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
+  it('answers a body cut short by the client closing its side with a 400, not a hang', async () => {
+    const answer = await rawExchange(
+      'POST /Auth/loginKey HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"userName":',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+  });
+
+  it('keeps serving after a client resets the connection halfway through a body', async () => {
+    const socket = connect(server.port, '127.0.0.1', () => {
+      socket.write('POST /Auth/validate HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{');
+    });
+    await vi.waitFor(() => expect(server.calls('/Auth/validate')).toBe(1));
+    socket.resetAndDestroy();
+    expect((await call(server.url, '/Auth/validate', { body: {} })).status).toBe(401);
   });
 });

@@ -135,6 +135,8 @@ describe('inject', () => {
     [{ status: 99 }, /status/],
     [{ status: 700 }, /status/],
     [{ status: 101 }, /status/],
+    [{ headers: { 'Bad Header': 'x' } }, /Header name/],
+    [{ headers: { 'X-Ok': 'line\nbreak' } }, /Invalid character/],
   ])('rejects an impossible fault %j', (fault, message) => {
     expect(() => server.inject('/Status/ping', fault)).toThrow(message);
   });
