@@ -56,7 +56,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
 async function report(error: unknown, output: Output): Promise<ExitCodeValue | 130> {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    if (error.code === 'commander.help') return ExitCode.usage; // no command given: help went to stderr
+    // `help <command>` exits 0; a bare `testmax` (help printed to stderr) is a usage error.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     output.error(ExitCode.usage, usageMessage(error.message), 'Run `testmax --help` for usage.');
     return ExitCode.usage;
   }

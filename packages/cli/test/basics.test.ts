@@ -161,8 +161,8 @@ describe('completion', () => {
       for (const command of ['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts']) {
         expect(result.stdout).toContain(command);
       }
-      expect(result.stdout).toContain('--api-key-stdin');
-      expect(result.stdout).not.toMatch(/--api-key[^-]/);
+      expect(result.stdout).toContain('api-key-stdin');
+      expect(result.stdout).not.toMatch(/api-key(?!-stdin)/);
     }
     expect((await sandbox.run(['completion', 'zsh'])).stdout.startsWith('#compdef testmax')).toBe(true);
   });
