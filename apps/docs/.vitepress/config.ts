@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig } from 'vitepress';
+
+// Written by scripts/generate-sdk.mjs from the packages' TypeDoc output; absent before the first
+// `pnpm build` / `pnpm dev`, in which case the SDK section shows only its overview page.
+const sdkSidebarFile = new URL('./generated/sdk-sidebar.json', import.meta.url);
+type SidebarItem = { text: string; link?: string; collapsed?: boolean; items?: SidebarItem[] };
+const sdkSidebar: SidebarItem[] = existsSync(sdkSidebarFile)
+  ? JSON.parse(readFileSync(sdkSidebarFile, 'utf8'))
+  : [];
+
+const guides: SidebarItem[] = [
+  { text: 'Getting started', link: '/guide/getting-started' },
+  { text: 'Credentials', link: '/guide/credentials' },
+  { text: 'Token lifecycle', link: '/guide/token-lifecycle' },
+  { text: 'Errors', link: '/guide/errors' },
+  { text: 'Testing with the mock server', link: '/guide/testing-with-mock-server' },
+  { text: 'Other languages', link: '/guide/other-languages' },
+];
+
+const reference: SidebarItem[] = [
+  {
+    text: 'Reference',
+    items: [
+      { text: 'Overview', link: '/reference/' },
+      { text: 'CLI', link: '/reference/cli' },
+    ],
+  },
+  { text: 'SDK', items: [{ text: 'All packages', link: '/reference/sdk/' }, ...sdkSidebar] },
+];
+
+export default defineConfig({
+  title: 'TestMax SDK',
+  description:
+    'TypeScript SDK, CLI, mock server and OpenAPI document for the TopStep Simulator API (TestMax).',
+  lang: 'en-US',
+  // README.md documents how to build the site; it is not a page of it.
+  srcExclude: ['README.md', 'test/**'],
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  appearance: true,
+  lastUpdated: false,
+  themeConfig: {
+    logo: '/favicon.svg',
+    search: { provider: 'local' },
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started', activeMatch: '/guide/' },
+      { text: 'SDK', link: '/reference/sdk/', activeMatch: '/reference/sdk/' },
+      { text: 'CLI', link: '/reference/cli', activeMatch: '/reference/cli' },
+      // A standalone Redoc page in public/: `target` makes VitePress's router leave it to the browser.
+      { text: 'API reference', link: '/api/index.html', target: '_self' },
+      {
+        text: 'OpenAPI',
+        items: [
+          { text: 'openapi.json', link: '/openapi.json', target: '_self' },
+          { text: 'openapi.yaml', link: '/openapi.yaml', target: '_self' },
+        ],
+      },
+    ],
+    sidebar: {
+      '/guide/': [{ text: 'Guides', items: guides }],
+      '/reference/': reference,
+    },
+    outline: { level: [2, 3] },
+    socialLinks: [{ icon: 'github', link: 'https://github.com/testmax/testmax-sdk' }],
+    footer: {
+      message: 'The TopStep Simulator (TestMax) API, SDK and CLI. Released under the MIT License.',
+    },
+  },
+});
