@@ -29,10 +29,11 @@ function redocly(args: string[], cwd = WORKFLOWS_DIR): Promise<{ code: number | 
   });
 }
 
-const respect = (url: string, apiKey: string) =>
+const respect = (url: string, apiKey: string, workflows: string[] = []) =>
   redocly([
     'respect',
     WORKFLOW,
+    ...workflows.flatMap((id) => ['--workflow', id]),
     '--server',
     `testmax=${url}`,
     '--input',
@@ -48,9 +49,9 @@ describe('spec/workflows/auth-flow.arazzo.yaml', () => {
     expect(code).toBe(0);
   });
 
-  it('runs green with `redocly respect` against the simulator, which sees every step', async () => {
+  it('authFlow runs green with `redocly respect` against the simulator, which sees every step', async () => {
     await using server = await startMockServer();
-    const { code, output } = await respect(server.url, DEMO_USER.apiKey);
+    const { code, output } = await respect(server.url, DEMO_USER.apiKey, ['authFlow']);
     expect(output).toMatch(/Workflows: 1 passed, 1 total/);
     expect(code).toBe(0);
     for (const path of [
@@ -64,9 +65,19 @@ describe('spec/workflows/auth-flow.arazzo.yaml', () => {
     }
   });
 
-  it('fails, stopping at login, when the credentials are wrong', async () => {
+  it('all workflows (auth flow, revoked token, wrong key) run green', async () => {
     await using server = await startMockServer();
-    const { code, output } = await respect(server.url, 'tmx_wrong_key_7f3a');
+    const { code, output } = await respect(server.url, DEMO_USER.apiKey);
+    expect(output).toMatch(/Workflows: 3 passed, 3 total/);
+    expect(code).toBe(0);
+    expect(server.calls('/Auth/loginKey')).toBe(3);
+    expect(server.calls('/Account/search')).toBe(2);
+    expect(server.calls('/Auth/logout')).toBe(2);
+  });
+
+  it('authFlow fails, stopping at login, when the credentials are wrong', async () => {
+    await using server = await startMockServer();
+    const { code, output } = await respect(server.url, 'tmx_wrong_key_7f3a', ['authFlow']);
     expect(code).not.toBe(0);
     expect(output).not.toContain('tmx_wrong_key_7f3a');
     expect(output).toMatch(/Workflows: 1 failed/);
