@@ -17,8 +17,13 @@ export interface StateOptions {
  */
 export class SimulatorState {
   readonly #users = new Map<string, MockUser>();
-  /** jti → session id; tokens refreshed by validate join the session they came from. */
-  readonly #tokens = new Map<string, string>();
+  /**
+   * jti → its session (tokens refreshed by validate join the session they came from) and its
+   * exact expiry. The `exp` claim is whole seconds, so the server keeps the precise instant:
+   * a token lives exactly `tokenLifetimeSec` from issue, as a client anchoring `exp - iat` to
+   * its own clock at receipt expects.
+   */
+  readonly #tokens = new Map<string, { session: string; expiresAtMs: number }>();
   readonly #options: StateOptions;
 
   constructor(options: StateOptions) {
@@ -40,15 +45,12 @@ export class SimulatorState {
     return this.#users.get(userName.toLowerCase());
   }
 
-  /** Seconds since the epoch on the configured clock. */
-  nowSec(): number {
-    return this.#options.now() / 1000;
-  }
-
   issueToken(user: MockUser, session: string = randomUUID()): string {
-    const iat = Math.floor(this.nowSec());
+    const nowMs = this.#options.now();
+    for (const [jti, entry] of this.#tokens) if (entry.expiresAtMs <= nowMs) this.#tokens.delete(jti);
+    const iat = Math.floor(nowMs / 1000);
     const jti = randomUUID();
-    this.#tokens.set(jti, session);
+    this.#tokens.set(jti, { session, expiresAtMs: nowMs + this.#options.tokenLifetimeSec * 1000 });
     return signJwt(
       { sub: user.userName, iat, exp: iat + this.#options.tokenLifetimeSec, jti },
       this.#options.secret,
@@ -58,8 +60,8 @@ export class SimulatorState {
   /** The claims and user of a usable token, or `undefined`. */
   authenticate(token: string): { claims: TokenClaims; user: MockUser } | undefined {
     const claims = verifyJwt(token, this.#options.secret);
-    if (!claims || !this.#tokens.has(claims.jti)) return undefined;
-    if (this.nowSec() >= claims.exp) return undefined;
+    const entry = claims && this.#tokens.get(claims.jti);
+    if (!claims || !entry || this.#options.now() >= entry.expiresAtMs) return undefined;
     const user = this.findUser(claims.sub);
     if (!user || user.disabled) return undefined;
     return { claims, user };
@@ -67,14 +69,17 @@ export class SimulatorState {
 
   /** Validate: the same token outside the refresh window, a new one (same session) inside it. */
   refresh(token: string, claims: TokenClaims, user: MockUser): string {
-    if (claims.exp - this.nowSec() > this.#options.refreshWindowSec) return token;
-    return this.issueToken(user, this.#tokens.get(claims.jti));
+    const entry = this.#tokens.get(claims.jti);
+    if (!entry) return token;
+    const remainingSec = (entry.expiresAtMs - this.#options.now()) / 1000;
+    if (remainingSec > this.#options.refreshWindowSec) return token;
+    return this.issueToken(user, entry.session);
   }
 
   /** Logout ends the whole session: the token and any token refreshed from it or to it. */
   revokeSession(claims: TokenClaims): void {
-    const session = this.#tokens.get(claims.jti);
-    for (const [jti, owner] of this.#tokens) if (owner === session) this.#tokens.delete(jti);
+    const session = this.#tokens.get(claims.jti)?.session;
+    for (const [jti, entry] of this.#tokens) if (entry.session === session) this.#tokens.delete(jti);
   }
 
   revokeAll(): void {

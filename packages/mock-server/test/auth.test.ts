@@ -189,6 +189,18 @@ describe('Auth/validate', () => {
     expect(res.text).toBe('');
   });
 
+  it('keeps a token alive for exactly its lifetime, even when issued mid-second', async () => {
+    const clock = manualClock(Date.UTC(2026, 10, 24, 12) + 900);
+    const { url } = await start({ now: clock.now, tokenLifetimeSec: 10 });
+    const token = await login(url, userName, apiKey);
+    const claims = claimsOf(token);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(10);
+    clock.advance(9.95);
+    expect((await call(url, '/Auth/validate', { body: {}, token })).status).toBe(200);
+    clock.advance(0.05);
+    expect((await call(url, '/Auth/validate', { body: {}, token })).status).toBe(401);
+  });
+
   it('rejects a token whose signature was tampered with', async () => {
     const { url } = await start();
     const token = await login(url, userName, apiKey);
