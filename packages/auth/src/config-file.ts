@@ -12,10 +12,22 @@ export interface ConfigFileValues {
 const KEYS = ['username', 'api_key', 'account_name', 'api_url'] as const;
 
 /** Where a JSON syntax error is, as "line L, column C", without quoting the (secret) text. */
+function syntaxOffset(message: string, text: string): number | undefined {
+  const position = /position (\d+)/.exec(message);
+  if (position) return Number(position[1]);
+  // V8 also says: Unexpected token 'x', ..."<text around it>"... is not valid JSON
+  const quoted = /^Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(
+    message,
+  );
+  if (!quoted?.[1] || quoted[2] === undefined) return undefined;
+  const start = text.indexOf(quoted[2]);
+  const within = quoted[2].indexOf(quoted[1]);
+  return start < 0 || within < 0 ? undefined : start + within;
+}
+
 function syntaxPosition(error: unknown, text: string): string {
-  const match = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-  if (!match) return 'somewhere in the file';
-  const offset = Number(match[1]);
+  const offset = syntaxOffset(error instanceof Error ? error.message : '', text);
+  if (offset === undefined) return 'somewhere in the file';
   const before = text.slice(0, offset).split('\n');
   return `at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
