@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEMO_USER } from '../src/index.js';
+import { DEMO_USER, startMockServer } from '../src/index.js';
 import { call, login } from './helpers/api.js';
 
 // The built bin, as users run it (`pnpm --filter @testmax/mock-server build` runs first in CI).
@@ -117,6 +117,13 @@ describe('testmax-mock', () => {
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stdout).toBe('');
+  });
+
+  it('exits 1 with one line when the port is taken', async () => {
+    await using taken = await startMockServer();
+    const { child, output } = run(['--port', String(taken.port)]);
+    expect(await exitCode(child)).toBe(1);
+    expect(output().stderr).toMatch(/^testmax-mock: could not start: .*EADDRINUSE.*\n$/);
   });
 
   it('does not echo a malformed --user value, which may hold a key', async () => {
