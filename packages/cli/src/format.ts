@@ -12,7 +12,8 @@ export function formatLocalTime(date: Date): string {
 /** `in 23h 59m`, `in 42s`, `3m ago`. */
 export function formatRelative(targetMs: number, nowMs: number): string {
   const delta = targetMs - nowMs;
-  const total = Math.round(Math.abs(delta) / 1000);
+  // Truncated, like a countdown: a token with 86 399.6 s left shows "23h 59m", not "1d 0h".
+  const total = Math.floor(Math.abs(delta) / 1000);
   const d = Math.floor(total / 86_400);
   const h = Math.floor((total % 86_400) / 3600);
   const m = Math.floor((total % 3600) / 60);
