@@ -39,8 +39,11 @@ function validatorAt(pointer: string): ValidateFunction {
 
 const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
-/** Statuses the server answers for any request it cannot route; not part of an operation. */
-const PROTOCOL_STATUSES = new Set([404, 405, 413]);
+/**
+ * Statuses the server may answer before routing, on operations that do not declare them
+ * (a 413 for a body sent to `GET /Status/ping`); operations that take a body document 413.
+ */
+const PROTOCOL_STATUSES = new Set([413]);
 
 export interface ObservedResponse {
   method: string;
