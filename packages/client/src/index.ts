@@ -1,6 +1,13 @@
-export { type CreateClientOptions, createClient, DEFAULT_BASE_URL, type TestMaxClient } from './create-client.js';
-export type { components, operations, paths } from './generated/schema.js';
+export {
+  type CreateClientOptions,
+  createClient,
+  DEFAULT_BASE_URL,
+  type TestMaxClient,
+} from './create-client.js';
 export type {
+  components,
+  operations,
+  paths,
   SchemaAccountSearchRequest as AccountSearchRequest,
   SchemaAccountSearchResponse as AccountSearchResponse,
   SchemaErrorCode as ErrorCode,
