@@ -10,7 +10,7 @@ import {
   highest,
   readChangesets,
 } from '../src/changesets.js';
-import { runOk } from '../src/exec.js';
+import { run, runOk } from '../src/exec.js';
 import { PUBLISHED, ROOT, readPackageJson } from '../src/workspace.js';
 
 // Changesets are how the packages are released: each gets its own version and CHANGELOG.
@@ -38,10 +38,15 @@ describe('changesets', () => {
 
   it('`changeset status` is green and plans a release for every published package', async () => {
     const output = join(work, 'status.json');
-    // status writes --output relative to the working directory.
-    await runOk(process.execPath, [CHANGESET_BIN, 'status', `--output=${relative(ROOT, output)}`], {
-      cwd: ROOT,
-    });
+    // status writes --output relative to the working directory, and diffs against the base
+    // branch: a CI checkout without a local `main` (detached HEAD) compares with HEAD instead.
+    const hasMain =
+      (await run('git', ['rev-parse', '--verify', '--quiet', 'main'], { cwd: ROOT })).code === 0;
+    await runOk(
+      process.execPath,
+      [CHANGESET_BIN, 'status', `--output=${relative(ROOT, output)}`, ...(hasMain ? [] : ['--since=HEAD'])],
+      { cwd: ROOT },
+    );
     const status = JSON.parse(readFileSync(output, 'utf8')) as {
       releases: { name: string; type: Bump | 'none'; oldVersion: string; newVersion: string }[];
     };
