@@ -282,9 +282,10 @@ export class AuthSession {
    */
   readonly middleware: Middleware = {
     onRequest: async ({ request }) => {
+      const url = new URL(request.url);
+      // Decided before reading the body: a request left alone must keep it.
+      if (!isUnderBase(url, this.baseUrl) || url.pathname.endsWith('/Auth/loginKey')) return request;
       const prepared = await prepareRequest(request, undefined, this.baseUrl);
-      if (!isUnderBase(prepared.url, this.baseUrl) || prepared.url.pathname.endsWith('/Auth/loginKey'))
-        return request;
       const { token, generation } = await this.#currentToken(prepared.signal);
       const outgoing = this.#requestFor(prepared, token);
       this.#middlewareRequests.set(outgoing, { prepared, generation });

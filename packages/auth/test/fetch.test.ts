@@ -164,3 +164,21 @@ describe('session.middleware and session.client', () => {
     expect(again.data?.accounts).toHaveLength(2);
   });
 });
+
+describe('middleware leaves foreign requests alone', () => {
+  it('a POST with a body to another origin goes through untouched, body intact', async () => {
+    const server = await mockServer();
+    const other = await mockServer();
+    const { session } = demoSession(server);
+    const client = createClient({ baseUrl: other.url });
+    client.use(session.middleware);
+    // No bearer reaches the other server (it answers 401); the login endpoint still gets its body.
+    const search = await client.POST('/Account/search', { body: { onlyActiveAccounts: true } });
+    expect(search.response.status).toBe(401);
+    const login = await client.POST('/Auth/loginKey', {
+      body: { userName: 'nobody@x.com', apiKey: 'whatever-key' },
+    });
+    expect(login.data?.errorCode).toBe(1);
+    expect(server.calls()).toBe(0);
+  });
+});
