@@ -22,8 +22,8 @@ export type Outcome =
   /** The bearer was refused: a bare 401, or 200 with `success: false` and errorCode 1 or 3. */
   | { kind: 'unauthorized' };
 
-/** `login` is unauthenticated; everything else sends a bearer. */
-export type Operation = 'login' | 'authenticated';
+/** `login` and `public` (ping) send no bearer; `authenticated` calls do. */
+export type Operation = 'login' | 'public' | 'authenticated';
 
 interface Context {
   operation: Operation;
@@ -75,9 +75,9 @@ export function interpret(received: Received, ctx: Context): Outcome {
   const { status } = response;
 
   if (status === 401) {
-    if (ctx.operation === 'login') {
+    if (ctx.operation !== 'authenticated') {
       throw new AuthenticationError(
-        `The TestMax API refused the login request (HTTP 401); check the base URL and your credentials.`,
+        `The TestMax API refused ${ctx.label} (HTTP 401); check the base URL and your credentials.`,
         { status },
       );
     }

@@ -19,6 +19,7 @@ export {
 export { decodeJwt, type JwtClaims } from './jwt.js';
 export type { LogDetails, Logger } from './logger.js';
 export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
+export { type PingOptions, type PingResult, ping } from './ping.js';
 export { redact } from './redact.js';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
 export { AuthSession, type CallOptions, type ValidateResult } from './session.js';

@@ -3,7 +3,7 @@ import type { Middleware } from 'openapi-fetch';
 import { untilAborted } from './abort.js';
 import { isTradingAccount, selectAccount } from './accounts.js';
 import { normalizeBaseUrl } from './base-url.js';
-import { type Clock, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { type Envelope, interpret, type Operation, type Outcome, tokenFrom } from './envelope.js';
 import { ApiError, AuthenticationError, ConfigError, TestMaxError, TokenExpiredError } from './errors.js';
 import { createLog, type LogFn } from './logger.js';
@@ -16,7 +16,6 @@ import {
   prepareRequest,
   toOutgoing,
 } from './request.js';
-import { resolveRetry } from './retry.js';
 import { SingleFlight } from './single-flight.js';
 import {
   type Anchor,
@@ -26,7 +25,7 @@ import {
   type TokenState,
   tokenState,
 } from './token-state.js';
-import { send, type TransportConfig } from './transport.js';
+import { createTransport, send, type TransportConfig } from './transport.js';
 
 /** What `validate()` found out. */
 export interface ValidateResult {
@@ -99,29 +98,14 @@ export class AuthSession {
         `refreshAt must be a fraction of the token lifetime in (0, 1], got ${refreshAt}; the default is 0.8.`,
       );
     }
-    const fetchImpl = options.fetch ?? (globalThis.fetch as typeof globalThis.fetch | undefined);
-    if (typeof fetchImpl !== 'function') {
-      throw new ConfigError(
-        'No fetch implementation is available in this runtime; pass one as the fetch option.',
-      );
-    }
     this.userName = userName.trim();
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.accountName = options.accountName?.trim() || undefined;
     this.#apiKey = key;
-    this.#clock = options.clock ?? systemClock;
     this.#policy = resolveLifecycle(options.lifecycle, refreshAt);
     this.#log = createLog(options.logger, () => this.#secrets());
-    this.#transport = {
-      // Called unbound: some fetch implementations throw "Illegal invocation" otherwise.
-      fetch: (input, init) => fetchImpl(input, init),
-      clock: this.#clock,
-      timeoutMs: options.timeoutMs ?? 15_000,
-      retry: resolveRetry(options.retry),
-      random: options.random ?? Math.random,
-      log: this.#log,
-      secrets: () => this.#secrets(),
-    };
+    this.#transport = createTransport(options, this.#log, () => this.#secrets());
+    this.#clock = this.#transport.clock;
     if (initialToken) this.#install(initialToken, 'claims');
   }
 
@@ -172,11 +156,9 @@ export class AuthSession {
    * token replaces the current one. Throws `TokenExpiredError` when the server refuses it.
    */
   async validate(options: CallOptions = {}): Promise<ValidateResult> {
-    let state = this.#state;
-    if (!state || state.rejected) {
-      await this.#currentToken(options.signal);
-      state = this.#state;
-    }
+    // Logs in first when there is no usable token, so there is always one to ask about.
+    await this.#currentToken(options.signal);
+    const state = this.#state;
     if (!state) throw this.#loggedOutError();
     const outcome = await untilAborted(this.#refresh(state), options.signal);
     if (outcome === 'rejected') {
@@ -204,6 +186,9 @@ export class AuthSession {
     this.#generation++;
     this.#state = undefined;
     this.#account = undefined;
+    // Runs in flight are void now; whoever asks after this logout starts afresh.
+    this.#logins.forget();
+    this.#refreshes.forget();
     if (!state || state.rejected) return;
     // A refused token (401 either way) is as logged out as it gets: outcome ignored.
     await this.#callApi('/Auth/logout', {}, 'authenticated', state.token, options.signal);

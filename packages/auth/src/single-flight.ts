@@ -9,6 +9,14 @@ export class SingleFlight<T> {
     return this.#current !== undefined;
   }
 
+  /**
+   * Let the next caller start a new run; callers already waiting keep the old promise. Used
+   * when the old run's result is known to be void (a logout happened).
+   */
+  forget(): void {
+    this.#current = undefined;
+  }
+
   run(operation: () => Promise<T>): Promise<T> {
     if (this.#current) return this.#current;
     // Deferring through `then` keeps a synchronous throw inside `operation` a rejection.

@@ -1,9 +1,16 @@
 import { abortReason, attemptSignal, sleep } from './abort.js';
-import { type Clock, elapsedSince, performanceNow } from './clock.js';
-import { NetworkError, TimeoutError } from './errors.js';
+import { type Clock, elapsedSince, performanceNow, systemClock } from './clock.js';
+import { ConfigError, NetworkError, TimeoutError } from './errors.js';
 import { formatRequestLine, type LogFn } from './logger.js';
 import { redact } from './redact.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, type ResolvedRetry } from './retry.js';
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  type ResolvedRetry,
+  type RetryOptions,
+  resolveRetry,
+} from './retry.js';
 
 /** Everything a request needs besides the request itself. */
 export interface TransportConfig {
@@ -14,6 +21,38 @@ export interface TransportConfig {
   random: () => number;
   log: LogFn;
   secrets: () => Iterable<string | undefined>;
+}
+
+/** The options every entry that talks to the API accepts. */
+export interface TransportOptions {
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+  retry?: RetryOptions | false;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export function createTransport(
+  options: TransportOptions,
+  log: LogFn,
+  secrets: () => Iterable<string | undefined>,
+): TransportConfig {
+  const fetchImpl = options.fetch ?? (globalThis.fetch as typeof globalThis.fetch | undefined);
+  if (typeof fetchImpl !== 'function') {
+    throw new ConfigError(
+      'No fetch implementation is available in this runtime; pass one as the fetch option.',
+    );
+  }
+  return {
+    // Called unbound: some fetch implementations throw "Illegal invocation" otherwise.
+    fetch: (input, init) => fetchImpl(input, init),
+    clock: options.clock ?? systemClock,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    retry: resolveRetry(options.retry),
+    random: options.random ?? Math.random,
+    log,
+    secrets,
+  };
 }
 
 /** A request whose body is already buffered, so it can be sent again on a retry. */

@@ -183,3 +183,27 @@ describe('refresh edge cases (1000 s tokens)', () => {
     await vi.waitFor(() => expect(server.calls('/Auth/logout')).toBe(1), { timeout: 5000, interval: 2 });
   });
 });
+
+describe('after a logout', () => {
+  it('a caller arriving after logout gets a fresh login, not the voided one', async () => {
+    const { server, session } = await setup();
+    server.inject('/Auth/loginKey', { delayMs: 200 });
+    const before = session.getSessionToken();
+    await session.logout();
+    const after = await tokenOf(session);
+    expect(after.split('.')).toHaveLength(3);
+    expect((await rejectionOf(before)).message).toMatch(/logged out/);
+    expect(server.calls('/Auth/loginKey')).toBe(2);
+    expect(session.isAuthenticated).toBe(true);
+  });
+
+  it('validate() past the hard expiry logs in first instead of asking about a dead token', async () => {
+    const { server, session, at } = await setup({ refreshAt: 1 });
+    const first = await tokenOf(session);
+    at(960_000);
+    const result = await session.validate();
+    expect(result.renewed).toBe(false);
+    expect(await tokenOf(session)).not.toBe(first);
+    expect(server.calls('/Auth/loginKey')).toBe(2);
+  });
+});
