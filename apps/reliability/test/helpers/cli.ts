@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+export const CLI_BIN = join(dirname(require.resolve('@testmax/cli/package.json')), 'dist', 'bin.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throw-away HOME with its own config and state dirs, and no TESTMAX_* from the machine. */
+export class CliSandbox {
+  private constructor(readonly home: string) {}
+
+  static async create(): Promise<CliSandbox> {
+    return new CliSandbox(await mkdtemp(join(tmpdir(), 'testmax-reliability-')));
+  }
+
+  get stateDir(): string {
+    return join(this.home, 'state', 'testmax');
+  }
+
+  /** Tokens in the CLI's token cache right now. */
+  async cachedTokens(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.stateDir);
+    } catch {
+      return [];
+    }
+    const tokens: string[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      const body = JSON.parse(await readFile(join(this.stateDir, name), 'utf8')) as { token?: unknown };
+      if (typeof body.token === 'string') tokens.push(body.token);
+    }
+    return tokens;
+  }
+
+  run(args: string[], env: Record<string, string>): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI_BIN, ...args], {
+        cwd: this.home,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: this.home,
+          XDG_CONFIG_HOME: join(this.home, 'config'),
+          XDG_STATE_HOME: join(this.home, 'state'),
+          NO_COLOR: '1',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  dispose(): Promise<void> {
+    return rm(this.home, { recursive: true, force: true });
+  }
+}
