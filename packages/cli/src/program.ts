@@ -41,7 +41,8 @@ TESTMAX_API_URL), .env in the current directory, config file ($XDG_CONFIG_HOME/t
 Examples:
   printf %s "$TESTMAX_API_KEY" | testmax login --username you@example.com --api-key-stdin
   testmax status
-  curl -H "Authorization: Bearer $(testmax token)" "$URL/Account/search" -d '{}'
+  curl -H "Authorization: Bearer $(testmax token)" -H 'Content-Type: application/json' \\
+    -d '{}' https://api.test-max.com/api/topstep-sim/Account/search
   testmax accounts --json
   testmax logout`;
 
@@ -128,7 +129,17 @@ Example:
   program
     .command('token')
     .description('print a valid session token, logging in or refreshing as needed')
-    .addHelpText('after', '\nExample:\n  curl -H "Authorization: Bearer $(testmax token)" ...')
+    .addHelpText(
+      'after',
+      `
+Prints the token and a newline, nothing else (use --json for the expiry too). A saved token is
+checked with the server first and replaced if refused; with TESTMAX_API_KEY (or .env/config)
+set, this logs in by itself when needed.
+
+Example:
+  curl -H "Authorization: Bearer $(testmax token)" -H 'Content-Type: application/json' \\
+    -d '{}' https://api.test-max.com/api/topstep-sim/Account/search`,
+    )
     .action(action('token'));
 
   program

@@ -385,3 +385,65 @@ describe('sessions are kept per base URL and user', () => {
     }
   });
 });
+
+describe('more of logout and the cache', () => {
+  it('logout of a token the server already refuses still succeeds and deletes the file', async () => {
+    await login();
+    server.revokeAllTokens();
+    const result = await sandbox.run(['logout'], { env: api() });
+    expect(result.code).toBe(0);
+    expect(await sandbox.sessions()).toHaveLength(0);
+  });
+
+  it('logout with the server unreachable deletes the local copy and exits 5', async () => {
+    await login();
+    const { deadUrl } = await import('./server.js');
+    const dead = await deadUrl();
+    // Same user and token, but the saved session now points at a dead server.
+    const [session] = await sandbox.sessions();
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const body = JSON.parse(await readFile(session!.file, 'utf8')) as Record<string, unknown>;
+    const { TokenCache } = await import('../src/token-cache.js');
+    const cache = new TokenCache(sandbox.stateDir);
+    await writeFile(cache.fileFor(dead, DEMO_USER.userName), JSON.stringify({ ...body, baseUrl: dead }), {
+      mode: 0o600,
+    });
+    const result = await sandbox.run(['logout'], { env: { TESTMAX_API_URL: dead, TESTMAX_RETRIES: '0' } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('Could not reach');
+    expect(await sandbox.run(['status'], { env: { TESTMAX_API_URL: dead } }).then((r) => r.code)).toBe(4);
+  });
+
+  it('a corrupt session file is ignored with a warning and replaced by the next login', async () => {
+    await login();
+    const [session] = await sandbox.sessions();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(session!.file, '{"version": 1, "tok');
+    const status = await sandbox.run(['status'], { env: api() });
+    expect(status.code).toBe(4);
+    expect(status.stderr).toContain('not a testmax session file');
+    await login();
+    expect(await sandbox.sessions()).toHaveLength(1);
+  });
+
+  it('a token the server renews on validate is saved, and the new one is handed out', async () => {
+    // refreshWindow = lifetime: every validate answers with a new token.
+    const renewing = await startServer({ tokenLifetimeSec: 3600, refreshWindow: 3600 });
+    try {
+      const env = { TESTMAX_API_URL: renewing.url };
+      const first = await sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
+        stdin: DEMO_USER.apiKey,
+        env,
+      });
+      expect(first.code).toBe(0);
+      const old = await cachedToken();
+      const result = await sandbox.run(['token'], { env });
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).not.toBe(old);
+      expect(result.stdout.trim()).toBe(await cachedToken());
+      expect(renewing.calls('/Auth/loginKey')).toBe(1);
+    } finally {
+      await renewing.close();
+    }
+  });
+});
