@@ -55,7 +55,8 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
     return { exitCode: ExitCode.unavailable, message };
   }
   if (error instanceof auth.ApiError) {
-    if (error.status !== undefined && error.status >= 500) {
+    // 408 and 5xx were already retried by the SDK: the server stayed unavailable.
+    if (error.status !== undefined && (error.status === 408 || error.status >= 500)) {
       return { exitCode: ExitCode.unavailable, message };
     }
     return { exitCode: ExitCode.error, message };

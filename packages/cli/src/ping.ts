@@ -1,4 +1,4 @@
-import { ApiError, AuthSession } from '@testmax/auth/node';
+import { ApiError, AuthSession, parseRetryAfter, RateLimitError } from '@testmax/auth/node';
 import type { Context } from './context.js';
 import { loggerFor } from './session-flow.js';
 import { requestSettings } from './settings.js';
@@ -22,6 +22,14 @@ export async function ping(context: Context, baseUrl: string): Promise<void> {
   const response = await session.fetch(`${baseUrl}/Status/ping`, { headers: { accept: 'application/json' } });
   const text = await response.text();
   const html = /^\s*</.test(text) || (response.headers.get('content-type') ?? '').includes('html');
+  if (response.status === 429) {
+    const waitMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+    const wait = waitMs === undefined ? '' : ` and asked to wait ${Math.ceil(waitMs / 1000)} s`;
+    throw new RateLimitError(
+      `The TestMax API is rate limiting GET /Status/ping (HTTP 429)${wait}; slow down and retry later.`,
+      waitMs,
+    );
+  }
   if (!response.ok) {
     throw new ApiError(
       `The TestMax API answered GET /Status/ping with HTTP ${response.status}${html ? ' and an HTML page instead of JSON' : ''}; check the base URL, or retry later.`,

@@ -247,3 +247,20 @@ describe('--debug', () => {
     expect(result.stderr).toMatch(/GET \/Status\/ping 200/);
   });
 });
+
+describe('throttling and request timeouts reported by the server exit 5', () => {
+  it('ping: a persistent 429 is a rate limit with the wait the server asked for', async () => {
+    server.inject('/Status/ping', { status: 429, headers: { 'Retry-After': '3600' }, times: 100 });
+    const result = await sandbox.run(['ping', '--json'], { env: fast() });
+    expect(result.code).toBe(5);
+    expect(jsonOf(result)).toMatchObject({
+      error: { code: 'unavailable', message: expect.stringMatching(/3600 s/) },
+    });
+  });
+
+  it('a persistent HTTP 408 after the retries', async () => {
+    server.inject('*', { status: 408, body: '{"title":"Request Timeout"}', times: 100 });
+    expect((await sandbox.run(['ping'], { env: fast() })).code).toBe(5);
+    expect((await sandbox.run(['accounts'], { env: { ...fast(), ...credentials } })).code).toBe(5);
+  });
+});
