@@ -21,9 +21,18 @@ export function attemptSignal(
 ): AttemptSignal {
   const controller = new AbortController();
   let timedOut = false;
-  const onAbort = () => controller.abort(caller?.reason);
-  caller?.addEventListener('abort', onAbort, { once: true });
-  if (caller?.aborted) controller.abort(caller.reason);
+  let detach = () => {};
+  let signal = controller.signal;
+  if (caller && typeof AbortSignal.any === 'function') {
+    // AbortSignal.any links without adding an 'abort' listener to the caller's signal, so one
+    // long-lived signal shared by many requests neither leaks nor trips MaxListeners warnings.
+    signal = AbortSignal.any([caller, controller.signal]);
+  } else if (caller) {
+    const onAbort = () => controller.abort(caller.reason);
+    caller.addEventListener('abort', onAbort, { once: true });
+    if (caller.aborted) controller.abort(caller.reason);
+    detach = () => caller.removeEventListener('abort', onAbort);
+  }
   const timer =
     timeoutMs > 0 && Number.isFinite(timeoutMs)
       ? clock.setTimeout(() => {
@@ -32,13 +41,13 @@ export function attemptSignal(
         }, timeoutMs)
       : undefined;
   return {
-    signal: controller.signal,
+    signal,
     get timedOut() {
       return timedOut;
     },
     dispose() {
       if (timer !== undefined) clock.clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
+      detach();
     },
     disposeTimer() {
       if (timer !== undefined) clock.clearTimeout(timer);

@@ -32,7 +32,9 @@ export async function prepareRequest(
   if (typeof input === 'string' && !isAbsolute(input)) {
     target = `${baseUrl}${input.startsWith('/') ? '' : '/'}${input}`;
   }
-  const request = new Request(target, init);
+  // signal: null — the copy must not follow the caller's signal: in undici that adds a listener
+  // to it per request, which piles up on a long-lived signal. The signal is applied per attempt.
+  const request = new Request(target, { ...init, signal: null });
   const body = request.body ? await request.arrayBuffer() : undefined;
   const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
   return {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createClient } from '@testmax/client';
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../src/index.js';
@@ -180,5 +181,23 @@ describe('middleware leaves foreign requests alone', () => {
     });
     expect(login.data?.errorCode).toBe(1);
     expect(server.calls()).toBe(0);
+  });
+});
+
+describe('one long-lived AbortSignal shared by many requests', () => {
+  it('keeps no listener on it once the requests are done', async () => {
+    const server = await mockServer();
+    const { session } = demoSession(server);
+    await tokenOf(session);
+    const shutdown = new AbortController();
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: 30 }, () =>
+          session.fetch('/Status/ping', { signal: shutdown.signal }).then((r) => r.text()),
+        ),
+      );
+      await session.accounts({ signal: shutdown.signal });
+    }
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 });
