@@ -16,6 +16,8 @@ export function colourEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEn
 export type Paint = (style: Style, text: string) => string;
 
 export function painter(enabled: boolean): Paint {
-  // styleText in Node 20 does not check the stream itself, so the decision above is ours.
-  return enabled ? (style, text) => styleText(style, text) : (_style, text) => text;
+  // Node >= 22.13 would check process.stdout itself (validateStream), which is wrong for
+  // stderr; the decision is made above, so switch that off. Node 20 ignores the argument.
+  const style = styleText as (format: Style, text: string, options?: { validateStream?: boolean }) => string;
+  return enabled ? (format, text) => style(format, text, { validateStream: false }) : (_format, text) => text;
 }

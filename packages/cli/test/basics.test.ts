@@ -167,3 +167,23 @@ describe('completion', () => {
     expect((await sandbox.run(['completion', 'zsh'])).stdout.startsWith('#compdef testmax')).toBe(true);
   });
 });
+
+describe('a reader that closes the pipe early', () => {
+  it('`testmax completion bash | head -1`: no EPIPE stack trace, exit 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers.js');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'completion', 'bash'], { env: sandbox.env });
+      // Close our end before the CLI writes: its write then fails with EPIPE.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
