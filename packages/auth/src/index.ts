@@ -1,3 +1,4 @@
+export type { TradingAccount } from '@testmax/client';
 export { selectAccount } from './accounts.js';
 export { normalizeBaseUrl } from './base-url.js';
 export { type Clock, systemClock } from './clock.js';

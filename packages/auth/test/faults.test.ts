@@ -71,6 +71,18 @@ describe('retries: network errors, 408, 429, 5xx', () => {
     expect(waited).toBeLessThanOrEqual(1000);
   });
 
+  it('a 503 with Retry-After waits as told instead of the back-off', async () => {
+    const server = await mockServer();
+    server.inject('/Account/search', { status: 503, headers: { 'Retry-After': '1' }, body: '{}' });
+    const { session, logger } = demoSession(server, { random: () => 0.999 });
+    expect(await session.accounts()).toHaveLength(3);
+    expect(
+      logger.lines.some(
+        (l) => l.includes('POST /Account/search 503 attempt=1') && l.includes('retry in 1000ms'),
+      ),
+    ).toBe(true);
+  });
+
   it('a Retry-After longer than allowed fails at once with RateLimitError', async () => {
     const server = await mockServer();
     server.inject('/Auth/loginKey', { status: 429, headers: { 'Retry-After': '3600' }, body: '{}' });
