@@ -43,3 +43,8 @@ export class CliError extends Error {
     super(message, options);
   }
 }
+
+/** Thrown when the user presses Ctrl-C at a prompt; the CLI exits 130 like a shell would. */
+export class PromptCancelled extends Error {
+  override readonly name = 'PromptCancelled';
+}

@@ -1,10 +1,9 @@
 import { CommanderError } from 'commander';
 import type { Context } from './context.js';
 import { describeError } from './describe-error.js';
-import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { ExitCode, type ExitCodeValue, PromptCancelled } from './exit-codes.js';
 import { Output } from './output.js';
 import { buildProgram, type CommandName } from './program.js';
-import { PromptCancelled } from './prompt.js';
 import { packageVersion } from './version.js';
 
 type CommandModule = {

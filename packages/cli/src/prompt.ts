@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { CliError, ExitCode } from './exit-codes.js';
+import { CliError, ExitCode, PromptCancelled } from './exit-codes.js';
 
 type Input = NodeJS.ReadStream;
 
@@ -10,11 +10,6 @@ export async function readAllStdin(stdin: Input = process.stdin): Promise<string
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/[\r\n]+$/, '');
-}
-
-/** Thrown when the user presses Ctrl-C at a prompt; the CLI exits 130 like a shell would. */
-export class PromptCancelled extends Error {
-  override readonly name = 'PromptCancelled';
 }
 
 /**

@@ -447,3 +447,30 @@ describe('more of logout and the cache', () => {
     }
   });
 });
+
+describe('cache location and concurrency', () => {
+  it('without XDG_STATE_HOME the cache lives in ~/.local/state/testmax; a relative one is ignored', async () => {
+    for (const xdg of [undefined, 'relative/state']) {
+      const result = await sandbox.run(['login', '-u', DEMO_USER.userName, '--api-key-stdin', '--json'], {
+        stdin: DEMO_USER.apiKey,
+        env: { ...api(), XDG_STATE_HOME: xdg },
+      });
+      expect(result.code).toBe(0);
+      const file = jsonOf(result).tokenFile as string;
+      expect(file.startsWith(`${sandbox.home}/.local/state/testmax/session-`)).toBe(true);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  it('parallel `token` runs all succeed and leave one valid cache file', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => sandbox.run(['token'], { env: withKey() })),
+    );
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    const sessions = await sandbox.sessions();
+    expect(sessions).toHaveLength(1);
+    expect(await serverAccepts(sessions[0]!.body.token as string)).toBe(true);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(sandbox.stateDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
