@@ -14,7 +14,7 @@ export class FakeClock implements Clock {
 
   now = (): number => this.#now;
 
-  /** Move to `ms` after `from` (a moment read earlier with `now()`). */
+  /** Jump to an absolute time in epoch ms. */
   set(ms: number): void {
     this.#now = ms;
   }
