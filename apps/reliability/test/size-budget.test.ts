@@ -1,0 +1,42 @@
+import { describe, expect, test } from 'vitest';
+import { bundleSize, SDK_ENTRY } from '../src/size.mjs';
+
+/**
+ * Size budgets, in gzip bytes of a minified browser bundle (esbuild, the same measurement as
+ * `pnpm bench`). Not a timing assertion: a bundle's size is deterministic.
+ *
+ * The issue's target for auth + client + openapi-fetch is 6 kB; today's bundle is ~10.5 kB (see
+ * bench/RESULTS.md for the breakdown and what would close the gap). Until then the budget is a
+ * ratchet a little above today's size, so the SDK cannot quietly grow; lower it as it shrinks.
+ */
+const SDK_BUDGET = 11_500;
+const SDK_TARGET = 6_000;
+/** createClient alone (openapi-fetch and the wrapper): what a bring-your-own-token app ships. */
+const CLIENT_BUDGET = 3_000;
+
+describe('bundle size budgets (esbuild, minified, gzip -9, browser conditions)', () => {
+  test(`@testmax/auth + @testmax/client + openapi-fetch stay within ${SDK_BUDGET} B gzip`, async () => {
+    const size = await bundleSize();
+    console.log(`size: auth + client + openapi-fetch = ${size.gzip} B gzip (${size.minified} B minified)`);
+    expect(size.gzip).toBeLessThanOrEqual(SDK_BUDGET);
+  });
+
+  test('the runtime-neutral entry pulls in no Node built-ins and no credentials-file code', async () => {
+    const size = await bundleSize();
+    expect(size.nodeBuiltins).toEqual([]);
+    expect(
+      size.inputs.filter((path) => /credentials|config-file|dotenv|permissions|node\.js$/.test(path)),
+    ).toEqual([]);
+    expect(size.inputs.some((path) => path.includes('openapi-fetch'))).toBe(true);
+  });
+
+  test(`createClient alone stays within ${CLIENT_BUDGET} B gzip`, async () => {
+    const size = await bundleSize("export { createClient } from '@testmax/client';\n");
+    expect(size.gzip).toBeLessThanOrEqual(CLIENT_BUDGET);
+  });
+
+  // The issue's target, not met yet (reported): red once the SDK fits, then make it the budget.
+  test.fails(`KNOWN GAP: auth + client + openapi-fetch within the ${SDK_TARGET} B gzip target`, async () => {
+    expect((await bundleSize(SDK_ENTRY)).gzip).toBeLessThanOrEqual(SDK_TARGET);
+  });
+});
