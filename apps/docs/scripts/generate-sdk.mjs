@@ -86,8 +86,9 @@ async function convert(pkg, out) {
     blockTags: [...OptionDefaults.blockTags, '@description'],
     disableGit: true,
     gitRevision: 'main',
-    basePath: repoRoot,
-    sourceLinkTemplate: `${repoUrl}/blob/{gitRevision}/{path}#L{line}`,
+    // Module names and source paths are relative to this: `index`, `node` (renamed below).
+    basePath: join(packageDir, 'src'),
+    sourceLinkTemplate: `${repoUrl}/blob/{gitRevision}/${pkg.dir}/src/{path}#L{line}`,
     useCodeBlocks: true,
     parametersFormat: 'table',
     enumMembersFormat: 'table',

@@ -60,7 +60,7 @@ describe('every page loads cleanly and offline', () => {
 });
 
 describe('API reference (Redoc, from spec/openapi.yaml)', () => {
-  type Operation = { operationId: string; summary: string; path: string; tag: string };
+  type Operation = { operationId: string; summary: string; path: string; tag: string; secured: boolean };
   let operations: Operation[];
 
   beforeAll(async () => {
@@ -73,6 +73,8 @@ describe('API reference (Redoc, from spec/openapi.yaml)', () => {
         summary: op.summary as string,
         path,
         tag: (op.tags as string[])[0]!,
+        // `security: []` opts out of the document's global bearerAuth requirement.
+        secured: !Array.isArray(op.security) || op.security.length > 0,
       })),
     );
   });
@@ -93,7 +95,7 @@ describe('API reference (Redoc, from spec/openapi.yaml)', () => {
     await page.close();
   });
 
-  test('lists all five operations with their summaries, paths and examples', async () => {
+  test('lists all five operations with their summaries, paths, security, examples and error codes', async () => {
     expect(operations.map((op) => op.operationId).sort()).toEqual([
       'loginKey',
       'logout',
@@ -102,6 +104,7 @@ describe('API reference (Redoc, from spec/openapi.yaml)', () => {
       'validateToken',
     ]);
     const { page, consoleErrors, externalRequests } = await visit(context, `${server.url}/api/index.html`);
+    const body = page.locator('body');
     for (const op of operations) {
       // Each tag's section lists its operations in the sidebar; each operation has its own route.
       const tag = op.tag.toLowerCase();
@@ -110,11 +113,19 @@ describe('API reference (Redoc, from spec/openapi.yaml)', () => {
       await expect.poll(() => link.innerText()).toContain(op.summary);
       await link.click();
       await page.waitForURL(`**#/${tag}/${op.operationId.toLowerCase()}`);
-      const body = page.locator('body');
       await expect.poll(() => body.innerText()).toContain(op.path);
+      // Authenticated operations name the bearer scheme; loginKey and ping need none.
+      const text = await body.innerText();
+      if (op.secured) expect(text).toContain('bearerAuth');
+      else expect(text).not.toContain('bearerAuth');
     }
     await page.goto(`${server.url}/api/index.html#/auth/loginkey`);
-    await expect.poll(() => page.locator('body').innerText()).toContain('trader@example.com');
+    await expect.poll(() => body.innerText()).toContain('trader@example.com'); // the request example
+    const login = await body.innerText();
+    expect(login).toContain('9 Pro subscription required'); // the errorCode enum's description
+    expect(login).toMatch(/429/);
+    await page.getByRole('heading', { name: 'Log in with an API key' }).first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'api-reference-loginKey.png'), animations: 'disabled' });
     expect(consoleErrors).toEqual([]);
     expect(externalRequests).toEqual([]);
     await page.close();
@@ -181,7 +192,7 @@ describe('site features', () => {
   });
 
   test('screenshots of the home page and the API reference were saved', async () => {
-    for (const name of ['home.png', 'api-reference.png']) {
+    for (const name of ['home.png', 'api-reference.png', 'api-reference-loginKey.png']) {
       expect((await stat(join(screenshots, name))).size).toBeGreaterThan(10_000);
     }
   });
