@@ -21,10 +21,14 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   const message = error instanceof Error ? error.message : String(error);
 
   if (error instanceof auth.ConfigError) {
+    // A malformed file's message already says what to fix; only "nothing found" needs the way in.
+    const missing = /^No TestMax credentials found/.test(message);
     return {
       exitCode: ExitCode.notLoggedIn,
       message,
-      hint: 'Log in with `testmax login --username <email>`, or set TESTMAX_USERNAME and TESTMAX_API_KEY.',
+      ...(missing
+        ? { hint: 'Run `testmax login --username <email>`, or set TESTMAX_USERNAME and TESTMAX_API_KEY.' }
+        : {}),
     };
   }
   if (error instanceof auth.InvalidCredentialsError) {

@@ -56,7 +56,11 @@ async function report(error: unknown, output: Output): Promise<ExitCodeValue | 1
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // `help <command>` exits 0; a bare `testmax` (help printed to stderr) is a usage error.
-    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error.code === 'commander.help') {
+      if (error.exitCode === 0) return ExitCode.ok;
+      output.error(ExitCode.usage, 'No command given.', 'Run `testmax --help` for the list of commands.');
+      return ExitCode.usage;
+    }
     output.error(ExitCode.usage, usageMessage(error.message), 'Run `testmax --help` for usage.');
     return ExitCode.usage;
   }

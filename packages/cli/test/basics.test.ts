@@ -50,11 +50,14 @@ describe('help and version', () => {
 });
 
 describe('usage errors exit 2', () => {
-  it('no command: help on stderr, exit 2', async () => {
+  it('no command: help on stderr, exit 2; with --json, one error document', async () => {
     const result = await sandbox.run([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Usage: testmax');
+    const json = await sandbox.run(['--json']);
+    expect(json.code).toBe(2);
+    expect(jsonOf(json)).toMatchObject({ ok: false, error: { code: 'usage', exitCode: 2 } });
   });
 
   it('an unknown command says so in one line and points at --help', async () => {

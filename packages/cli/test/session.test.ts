@@ -186,6 +186,20 @@ describe('token', () => {
     expect(await serverAccepts(result.stdout.trim())).toBe(true);
   });
 
+  it('does not print a token it could not check: server unreachable → exit 5, empty stdout', async () => {
+    await login();
+    server.inject('/Auth/validate', { drop: true, times: 10 });
+    try {
+      const result = await sandbox.run(['token'], { env: { ...api(), TESTMAX_RETRIES: '0' } });
+      expect(result.code).toBe(5);
+      expect(result.stdout).toBe('');
+      // The saved session is kept: nothing says it is bad.
+      expect(await sandbox.sessions()).toHaveLength(1);
+    } finally {
+      server.clearFaults();
+    }
+  });
+
   it('exits 4 when not logged in and no key is configured', async () => {
     const result = await sandbox.run(['token'], { env: { ...api(), TESTMAX_USERNAME: DEMO_USER.userName } });
     expect(result.code).toBe(4);
