@@ -17,7 +17,7 @@ export async function run(context: Context, options: LoginOptions): Promise<void
 
   let userName = options.username?.trim() || chain.userName?.value;
   if (!userName) {
-    if (!process.stdin.isTTY || options.apiKeyStdin) {
+    if (!process.stdin.isTTY) {
       throw new CliError(
         ExitCode.notLoggedIn,
         'No user name given.',
