@@ -113,11 +113,13 @@ describe('API reference (Redoc, from spec/openapi.yaml)', () => {
       await expect.poll(() => link.innerText()).toContain(op.summary);
       await link.click();
       await page.waitForURL(`**#/${tag}/${op.operationId.toLowerCase()}`);
+      // The operation's own page: its summary as a heading, then its responses.
+      await page.getByRole('heading', { name: op.summary }).first().waitFor();
+      await page.getByRole('heading', { name: 'Responses' }).first().waitFor();
       await expect.poll(() => body.innerText()).toContain(op.path);
       // Authenticated operations name the bearer scheme; loginKey and ping need none.
-      const text = await body.innerText();
-      if (op.secured) expect(text).toContain('bearerAuth');
-      else expect(text).not.toContain('bearerAuth');
+      if (op.secured) await expect.poll(() => body.innerText()).toContain('bearerAuth');
+      else expect(await body.innerText()).not.toContain('bearerAuth');
     }
     await page.goto(`${server.url}/api/index.html#/auth/loginkey`);
     await expect.poll(() => body.innerText()).toContain('trader@example.com'); // the request example
