@@ -1,0 +1,76 @@
+// 1. Request overhead: what session.fetch / session.client cost on top of a plain request.
+import { load } from './lib/deps.mjs';
+import { startMockProcess } from './lib/mock-process.mjs';
+import { interleaveBlocks, msText, ratioText } from './lib/stats.mjs';
+
+export const CALLS = 5_000;
+const TRIALS = 3;
+const BLOCK = 250;
+
+export async function requestOverhead() {
+  const { AuthSession } = await load('@testmax/auth');
+  const { createClient } = await load('@testmax/client');
+  const { DEMO_USER } = await load('@testmax/mock-server');
+  const server = await startMockProcess();
+  try {
+    const session = new AuthSession({
+      userName: DEMO_USER.userName,
+      apiKey: DEMO_USER.apiKey,
+      baseUrl: server.url,
+    });
+    const token = await session.getSessionToken();
+    const url = `${server.url}/Account/search`;
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
+    const authorization = `Bearer ${token}`;
+    const bare = createClient({ baseUrl: server.url, headers: { authorization } });
+
+    // Each side reads and parses the body, as a caller would.
+    const check = (body) => {
+      if (body.success !== true) throw new Error('Account/search failed during the benchmark');
+    };
+    const loop = (call) => async (n) => {
+      for (let i = 0; i < n; i++) check(await call());
+    };
+    const fetchResult = await interleaveBlocks({
+      ours: loop(async () => (await session.fetch(url, init)).json()),
+      baseline: loop(async () =>
+        (await fetch(url, { ...init, headers: { ...init.headers, authorization } })).json(),
+      ),
+      total: CALLS,
+      block: BLOCK,
+      trials: TRIALS,
+    });
+    const clientResult = await interleaveBlocks({
+      ours: loop(async () => (await session.client.POST('/Account/search', { body: {} })).data),
+      baseline: loop(async () => (await bare.POST('/Account/search', { body: {} })).data),
+      total: CALLS,
+      block: BLOCK,
+      trials: TRIALS,
+    });
+    const rows = [
+      ['`session.fetch` vs `fetch` + static header', fetchResult],
+      ['`session.client` vs bare openapi-fetch client', clientResult],
+    ];
+    const table = [
+      `| ${CALLS.toLocaleString('en')} sequential \`POST /Account/search\` | ours | baseline | ratio (median, min, max) | target | met |`,
+      '|---|---|---|---|---|---|',
+      ...rows.map(
+        ([name, r]) =>
+          `| ${name} | ${msText(r.ours)} | ${msText(r.baseline)} | ${ratioText(r.ratio)} | ≤ 1.10× | ${r.ratio.median <= 1.1 ? 'yes' : '**no**'} |`,
+      ),
+    ];
+    return {
+      title: '1. Request overhead',
+      target: 'ratio ≤ 1.10× (session.fetch and session.client)',
+      data: { calls: CALLS, trials: TRIALS, fetch: fetchResult, client: clientResult },
+      markdown: [
+        `Mock server in a separate process on 127.0.0.1. ${TRIALS} trials; each trial makes ${CALLS.toLocaleString('en')} calls per side in alternating blocks of ${BLOCK} (so machine load hits both sides alike), after a warm-up block. Every call reads and parses the JSON body. Times are per trial of ${CALLS.toLocaleString('en')} calls.`,
+        '',
+        ...table,
+      ].join('\n'),
+      met: fetchResult.ratio.median <= 1.1 && clientResult.ratio.median <= 1.1,
+    };
+  } finally {
+    await server.close();
+  }
+}
