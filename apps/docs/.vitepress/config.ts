@@ -9,6 +9,8 @@ const sdkSidebar: SidebarItem[] = existsSync(sdkSidebarFile)
   ? JSON.parse(readFileSync(sdkSidebarFile, 'utf8'))
   : [];
 
+const GENERATED_TYPE_DUMPS = /^reference\/sdk\/client\/interfaces\/(paths|operations|components)\.md$/;
+
 const guides: SidebarItem[] = [
   { text: 'Getting started', link: '/guide/getting-started' },
   { text: 'Credentials', link: '/guide/credentials' },
@@ -41,7 +43,17 @@ export default defineConfig({
   lastUpdated: false,
   themeConfig: {
     logo: '/favicon.svg',
-    search: { provider: 'local' },
+    search: {
+      provider: 'local',
+      options: {
+        // The client's generated `paths`, `operations` and `components` interfaces restate the
+        // whole spec as types: indexing them doubled the search index and buried the guides.
+        _render(src, env, md) {
+          const html = md.render(src, env);
+          return GENERATED_TYPE_DUMPS.test(env.relativePath) ? '' : html;
+        },
+      },
+    },
     nav: [
       { text: 'Guide', link: '/guide/getting-started', activeMatch: '/guide/' },
       { text: 'SDK', link: '/reference/sdk/', activeMatch: '/reference/sdk/' },
