@@ -40,6 +40,11 @@ export default defineConfig({
   srcExclude: ['README.md', 'test/**'],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   appearance: true,
+  vite: {
+    // Vite's dev-time dependency scan reads every .html under the root, including the generated
+    // Redoc page in public/, whose inlined bundle it cannot parse; nothing there needs scanning.
+    optimizeDeps: { entries: [] },
+  },
   lastUpdated: false,
   themeConfig: {
     logo: '/favicon.svg',
