@@ -79,16 +79,22 @@ function configLocation(
   return { path: join(home, '.config', 'testmax', 'config.json'), explicit: false };
 }
 
+/** What the chain found: like {@link Credentials}, but the user name and key may be missing. */
+export interface ResolvedCredentials extends Partial<Omit<Credentials, 'source' | 'searched'>> {
+  source: Partial<CredentialSources>;
+  searched: Credentials['searched'];
+}
+
 /**
- * Find TestMax credentials. Per value, highest first: `options` → the environment → `.env` in
- * `cwd` (never overriding the real environment, never written into `process.env`) → the config
- * file. `PROJECT_X_*` variables (the real-money gateway) are never read.
+ * Walk the credentials chain without requiring anything: per value, highest first, `options` →
+ * the environment → `.env` in `cwd` (never overriding the real environment, never written into
+ * `process.env`) → the config file. For tools that must report what is and is not configured
+ * (a CLI's `status`); most code wants {@link loadCredentials}.
  *
- * Throws `ConfigError` when the user name or key is missing (naming every place it looked),
- * when a file is malformed, or when the base URL is plain http:// to a non-loopback host.
- * A config file readable by group or others is reported through `onWarning`.
+ * Throws `ConfigError` only when a file is malformed or the base URL is plain http:// to a
+ * non-loopback host. A config file readable by group or others is reported through `onWarning`.
  */
-export function loadCredentials(options: LoadCredentialsOptions = {}): Credentials {
+export function resolveCredentials(options: LoadCredentialsOptions = {}): ResolvedCredentials {
   const env = options.env ?? process.env;
   const cwd = resolve(options.cwd ?? process.cwd());
   const warn = options.onWarning ?? defaultWarn;
@@ -132,36 +138,46 @@ export function loadCredentials(options: LoadCredentialsOptions = {}): Credentia
       }
     }
   }
-
-  const missing = (['userName', 'apiKey'] as const)
-    .filter((f) => values[f] === undefined)
-    .map((f) => ENV_NAMES[f]);
-  if (missing.length > 0) {
-    const gateway = Object.keys(env).some((name) => name.startsWith('PROJECT_X_'))
-      ? ' (PROJECT_X_* variables are ignored: they belong to the real-money TopstepX gateway)'
-      : '';
-    throw new ConfigError(
-      `No TestMax credentials found: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set in the environment, in ${dotenvPath} or in the config file ${config.path}${gateway}; set ${missing.length > 1 ? 'them' : 'it'} in one of those places (config keys username, api_key) or pass ${missing.length > 1 ? 'userName and apiKey' : missing[0] === 'TESTMAX_USERNAME' ? 'userName' : 'apiKey'}.`,
-    );
-  }
   if (values.baseUrl !== undefined && source.baseUrl) {
     values.baseUrl = normalizeBaseUrl(values.baseUrl, source.baseUrl.description);
   }
 
-  const credentials: Credentials = {
-    userName: values.userName as string,
-    apiKey: values.apiKey as string,
-    ...(values.accountName === undefined ? {} : { accountName: values.accountName }),
-    ...(values.baseUrl === undefined ? {} : { baseUrl: values.baseUrl }),
-    source: source as CredentialSources,
+  const resolved: ResolvedCredentials = {
+    ...values,
+    source,
     searched: { dotenvPath, configPath: config.path },
   };
   // Printing or serialising the result must not show the key; spreading it still works.
-  const safe = () => ({ ...credentials, apiKey: REDACTED });
-  Object.defineProperty(credentials, 'toJSON', { value: safe, enumerable: false });
-  Object.defineProperty(credentials, Symbol.for('nodejs.util.inspect.custom'), {
+  const safe = () => ({ ...resolved, ...(resolved.apiKey === undefined ? {} : { apiKey: REDACTED }) });
+  Object.defineProperty(resolved, 'toJSON', { value: safe, enumerable: false });
+  Object.defineProperty(resolved, Symbol.for('nodejs.util.inspect.custom'), {
     value: safe,
     enumerable: false,
   });
-  return credentials;
+  return resolved;
+}
+
+/**
+ * Find TestMax credentials through the chain of {@link resolveCredentials}, and require a user
+ * name and a key. `PROJECT_X_*` variables (the real-money gateway) are never read.
+ *
+ * Throws `ConfigError` when the user name or key is missing (naming every place it looked),
+ * when a file is malformed, or when the base URL is plain http:// to a non-loopback host.
+ */
+export function loadCredentials(options: LoadCredentialsOptions = {}): Credentials {
+  const resolved = resolveCredentials(options);
+  const missing = (['userName', 'apiKey'] as const)
+    .filter((f) => resolved[f] === undefined)
+    .map((f) => ENV_NAMES[f]);
+  if (missing.length > 0) {
+    const env = options.env ?? process.env;
+    const gateway = Object.keys(env).some((name) => name.startsWith('PROJECT_X_'))
+      ? ' (PROJECT_X_* variables are ignored: they belong to the real-money TopstepX gateway)'
+      : '';
+    const { dotenvPath, configPath } = resolved.searched;
+    throw new ConfigError(
+      `No TestMax credentials found: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set in the environment, in ${dotenvPath} or in the config file ${configPath}${gateway}; set ${missing.length > 1 ? 'them' : 'it'} in one of those places (config keys username, api_key) or pass ${missing.length > 1 ? 'userName and apiKey' : missing[0] === 'TESTMAX_USERNAME' ? 'userName' : 'apiKey'}.`,
+    );
+  }
+  return resolved as Credentials;
 }

@@ -13,6 +13,8 @@ export {
   type CredentialSources,
   type Credentials,
   loadCredentials,
+  type ResolvedCredentials,
+  resolveCredentials,
 } from './credentials.js';
 export { parseDotenv } from './dotenv.js';
 export * from './index.js';

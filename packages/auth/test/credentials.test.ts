@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthSession as NeutralAuthSession } from '../src/index.js';
-import { AuthSession, ConfigError, loadCredentials } from '../src/node.js';
+import { AuthSession, ConfigError, loadCredentials, resolveCredentials } from '../src/node.js';
 import { addSecret, guardSecrets, rejectionOf, showError, showValue } from './helpers/capture.js';
 import { closeServersAfterEach, DEMO_USER, mockServer } from './helpers/server.js';
 
@@ -205,6 +205,36 @@ describe('bad files and missing credentials', () => {
       TESTMAX_API_URL: 'http://127.0.0.1:4010/',
     });
     expect(credentials.baseUrl).toBe('http://127.0.0.1:4010');
+  });
+});
+
+describe('resolveCredentials: the chain without requirements', () => {
+  const isolated = (env: Record<string, string> = {}) => ({
+    env: { XDG_CONFIG_HOME: xdg, HOME: join(root, 'home'), ...env },
+    cwd,
+    onWarning: () => {},
+  });
+
+  it('reports what is there and leaves the rest undefined, with the files it searched', () => {
+    writeDotenv('TESTMAX_USERNAME=dot@x.com\n');
+    const found = resolveCredentials(isolated());
+    showValue(found);
+    expect(found.userName).toBe('dot@x.com');
+    expect(found.source.userName?.path).toBe(join(cwd, '.env'));
+    expect(found.apiKey).toBeUndefined();
+    expect(found.source.apiKey).toBeUndefined();
+    expect(found.searched).toEqual({ dotenvPath: join(cwd, '.env'), configPath });
+    expect(() => loadCredentials(isolated())).toThrow(/TESTMAX_API_KEY is not set/);
+  });
+
+  it('still refuses a malformed config file and redacts a key it found', () => {
+    writeConfig('{ "username": ');
+    expect(() => resolveCredentials(isolated())).toThrow(ConfigError);
+    writeConfig({ api_key: KEY_CONFIG });
+    const found = resolveCredentials(isolated());
+    expect(found.apiKey).toBe(KEY_CONFIG);
+    expect(JSON.stringify(found)).not.toContain(KEY_CONFIG);
+    expect(inspect(found)).not.toContain(KEY_CONFIG);
   });
 });
 

@@ -1,10 +1,4 @@
-import {
-  ConfigError,
-  type CredentialSource,
-  type Credentials,
-  loadCredentials,
-  normalizeBaseUrl,
-} from '@testmax/auth/node';
+import { type CredentialSource, normalizeBaseUrl, resolveCredentials } from '@testmax/auth/node';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import type { Context } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -35,14 +29,11 @@ const FLAG_NAMES = {
   accountName: '',
 };
 
-// A value no real credential can equal: it stands in for a missing one (see readChain).
-const MISSING = '\u0000testmax-cli-missing';
-
 /**
- * The credentials chain (flags → env → .env → config), read by `loadCredentials` from
- * @testmax/auth. That function insists on a user name and a key, but the CLI also runs with
- * neither (`token` with a cached session, `status` before login), so a missing one is filled
- * with a marker and reported as absent. Malformed files and bad URLs still throw ConfigError.
+ * The credentials chain (flags → env → .env → config), read by `resolveCredentials` from
+ * @testmax/auth, which lets any part be missing: the CLI also runs with neither a user nor a
+ * key (`token` with a cached session, `status` before login). Malformed files and bad URLs
+ * still throw ConfigError.
  */
 export function readChain(context: Context, flags: { userName?: string } = {}): Chain {
   if (context.globals.baseUrl !== undefined) {
@@ -65,24 +56,10 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
       }
     },
   };
-  const attempts = [{}, { apiKey: MISSING }, { userName: MISSING }, { userName: MISSING, apiKey: MISSING }];
-  let credentials: Credentials | undefined;
-  let lastError: unknown;
-  for (const standIn of attempts) {
-    try {
-      credentials = loadCredentials({ ...base, ...standIn });
-      break;
-    } catch (error) {
-      // Only "missing credentials" is worth another try; a broken file or URL is the answer.
-      if (!(error instanceof ConfigError) || !/^No TestMax credentials found/.test(error.message))
-        throw error;
-      lastError = error;
-    }
-  }
-  if (!credentials) throw lastError;
+  const credentials = resolveCredentials(base);
 
   const sourced = (field: keyof typeof FLAG_NAMES, value: string | undefined, source?: CredentialSource) => {
-    if (value === undefined || value === MISSING || !source) return undefined;
+    if (value === undefined || !source) return undefined;
     return describe(field, value, source);
   };
   const baseUrl = sourced('baseUrl', credentials.baseUrl, credentials.source.baseUrl) ?? {
