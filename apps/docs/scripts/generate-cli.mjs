@@ -13,16 +13,6 @@ import { placeholderPage } from './placeholder.mjs';
 const run = promisify(execFile);
 const bin = join(repoRoot, 'packages/cli/dist/bin.js');
 
-/** From DESIGN.md: the exit codes are a contract, documented beside the help text. */
-const EXIT_CODES = [
-  [0, 'ok', 'The command succeeded.'],
-  [1, 'error', 'Unexpected failure, or an API error that is not about credentials.'],
-  [2, 'usage', 'Bad flags or arguments.'],
-  [3, 'auth_failed', 'Invalid credentials, disabled account, missing subscription, or a rejected token.'],
-  [4, 'not_logged_in', 'No credentials found, or not logged in.'],
-  [5, 'unavailable', 'Network failure, timeout, or the server stayed unavailable after retries.'],
-];
-
 /** Help must not depend on whoever builds the docs: no colours, no real credentials or config. */
 async function helpRunner() {
   const home = await mkdtemp(join(tmpdir(), 'testmax-docs-cli-'));
@@ -73,14 +63,10 @@ function page(version, rootHelp, commands) {
     lines.push(`## testmax ${name}`, '', '```text', help, '```', '');
   }
   lines.push(
-    '## Exit codes',
+    '## Exit codes and errors',
     '',
-    'Scripts can branch on them; they are the same with and without `--json`. See',
-    '[Errors](../guide/errors.md) for what to do about each.',
-    '',
-    '| code | `--json` name | meaning |',
-    '|---|---|---|',
-    ...EXIT_CODES.map(([code, name, meaning]) => `| ${code} | \`${name}\` | ${meaning} |`),
+    'The exit codes are listed in `testmax --help` above; [Errors](../guide/errors.md) explains',
+    'what causes each one and what to do about it.',
     '',
   );
   return lines.join('\n');
