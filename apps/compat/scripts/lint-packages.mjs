@@ -5,6 +5,7 @@
 //
 //   node scripts/lint-packages.mjs                    all five packages
 //   node scripts/lint-packages.mjs @testmax/client    just the ones named
+//   node scripts/lint-packages.mjs --dir <path>       any package directory
 //
 // attw runs with `--profile esm-only`: the packages are ESM-only on purpose (Node >= 20.19
 // loads them with `require()` too, which test/pack-install.test.ts proves on the real tarballs),
@@ -13,19 +14,36 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const here = import.meta.dirname;
 const root = join(here, '..', '..', '..');
 const published = JSON.parse(readFileSync(join(here, '..', 'published.json'), 'utf8'));
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --dir <path>: lint any package directory the same way (the tests use it to prove that a broken
+// package fails).
+const adHoc = [];
+const wanted = [];
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === '--dir') {
+    i += 1;
+    const dir = resolve(args[i] ?? '');
+    const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    adHoc.push({ name, dir, builtMarker: 'package.json' });
+  } else {
+    wanted.push(args[i]);
+  }
+}
 const unknown = wanted.filter((name) => !published.some((pkg) => pkg.name === name));
 if (unknown.length > 0) {
   console.error(`unknown package: ${unknown.join(', ')} (known: ${published.map((p) => p.name).join(', ')})`);
   process.exit(2);
 }
-const selected = wanted.length > 0 ? published.filter((pkg) => wanted.includes(pkg.name)) : published;
+const selected =
+  wanted.length > 0 || adHoc.length > 0
+    ? [...published.filter((pkg) => wanted.includes(pkg.name)), ...adHoc]
+    : published;
 
 const packDir = mkdtempSync(join(tmpdir(), 'testmax-lint-'));
 let failures = 0;
@@ -48,7 +66,7 @@ console.log(
 process.exit(failures > 0 ? 1 : 0);
 
 function lint(pkg) {
-  const dir = join(root, pkg.dir);
+  const dir = resolve(root, pkg.dir);
   if (!existsSync(join(dir, pkg.builtMarker)))
     return [`not built (${pkg.builtMarker} missing): run pnpm build`];
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -121,7 +139,7 @@ function checkFields(pkg, manifest, files) {
   for (const [name, target] of Object.entries(manifest.bin ?? {})) {
     const path = target.replace(/^\.\//, '');
     need(files.includes(path), `bin "${name}" → ${target} is not in the tarball`);
-    const onDisk = join(root, pkg.dir, path);
+    const onDisk = resolve(root, pkg.dir, path);
     if (existsSync(onDisk)) {
       need(
         readFileSync(onDisk, 'utf8').startsWith('#!/usr/bin/env node'),
