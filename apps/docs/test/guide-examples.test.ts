@@ -32,7 +32,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  process.env = { ...saved };
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  Object.assign(process.env, saved);
   await server.close();
   await rm(home, { recursive: true, force: true });
 });
