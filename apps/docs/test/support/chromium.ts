@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// TESTMAX_CHROMIUM, as in the repository's other browser test (and a TESTMAX_* name passes turbo's strict env).
+export const CHROMIUM = process.env.TESTMAX_CHROMIUM || '/usr/bin/chromium';
 
 export interface LaunchedBrowser {
   context: BrowserContext;
@@ -16,7 +17,7 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}. Install it with ` +
-        '`sudo apt-get update && sudo apt-get install -y chromium` (or set CHROMIUM_PATH).',
+        '`sudo apt-get update && sudo apt-get install -y chromium` (or set TESTMAX_CHROMIUM to another binary).',
     );
   }
   const profile = await mkdtemp(join(tmpdir(), 'testmax-docs-chromium-'));
