@@ -12,6 +12,7 @@ import { placeholderPage } from './placeholder.mjs';
 
 const run = promisify(execFile);
 const bin = join(repoRoot, 'packages/cli/dist/bin.js');
+const mockBin = join(repoRoot, 'packages/mock-server/dist/bin.js');
 
 /** Help must not depend on whoever builds the docs: no colours, no real credentials or config. */
 async function helpRunner() {
@@ -25,11 +26,12 @@ async function helpRunner() {
     FORCE_COLOR: '0',
     COLUMNS: '100',
   };
-  const help = async (...args) => {
-    const { stdout } = await run(process.execPath, [bin, ...args], { env, cwd: home, timeout: 15_000 });
+  const helpOf = async (file, ...args) => {
+    const { stdout } = await run(process.execPath, [file, ...args], { env, cwd: home, timeout: 15_000 });
     return stdout.trimEnd();
   };
-  return { help, cleanup: () => rm(home, { recursive: true, force: true }) };
+  const help = (...args) => helpOf(bin, ...args);
+  return { help, helpOf, cleanup: () => rm(home, { recursive: true, force: true }) };
 }
 
 /** Commander lists commands under "Commands:" as `  name [options] <args>  description`. */
@@ -45,7 +47,7 @@ export function parseCommands(rootHelp) {
   return names;
 }
 
-function page(version, rootHelp, commands) {
+function page(version, rootHelp, commands, mockHelp) {
   const lines = [
     '# CLI reference',
     '',
@@ -61,6 +63,19 @@ function page(version, rootHelp, commands) {
   ];
   for (const { name, help } of commands) {
     lines.push(`## testmax ${name}`, '', '```text', help, '```', '');
+  }
+  if (mockHelp) {
+    lines.push(
+      '## testmax-mock',
+      '',
+      'The local simulator from `@testmax/mock-server` (see',
+      '[Testing with the mock server](../guide/testing-with-mock-server.md)); run it with `npx testmax-mock`.',
+      '',
+      '```text',
+      mockHelp,
+      '```',
+      '',
+    );
   }
   lines.push(
     '## Exit codes and errors',
@@ -84,15 +99,17 @@ export async function generateCli() {
     );
     return 'CLI: placeholder (packages/cli/dist/bin.js not built)';
   }
-  const { help, cleanup } = await helpRunner();
+  const { help, helpOf, cleanup } = await helpRunner();
   try {
     const [rootHelp, version] = await Promise.all([help('--help'), help('--version')]);
     const names = parseCommands(rootHelp);
     const commands = await Promise.all(
       names.map(async (name) => ({ name, help: await help(name, '--help') })),
     );
-    await writeFile(cliPage, page(version, rootHelp, commands));
-    return `CLI: generated (${names.join(', ')})`;
+    // The simulator's own command is optional here: its package may not be built yet.
+    const mockHelp = existsSync(mockBin) ? await helpOf(mockBin, '--help').catch(() => undefined) : undefined;
+    await writeFile(cliPage, page(version, rootHelp, commands, mockHelp));
+    return `CLI: generated (${names.join(', ')}${mockHelp ? ', testmax-mock' : ''})`;
   } catch (error) {
     const detail = error instanceof Error ? `${error.message}\n${error.stderr ?? ''}` : String(error);
     await writeFile(

@@ -230,5 +230,10 @@ describe('generated references match what is built', () => {
       expect(html).toContain(`testmax ${command}`);
     }
     expect(html).toContain('--api-key-stdin');
+    // The simulator's command is documented beside it once its package is built.
+    if (existsSync(join(repoRoot, 'packages/mock-server/dist/bin.js'))) {
+      expect(html).toContain('Usage: testmax-mock');
+      expect(html).toContain('--token-lifetime');
+    }
   });
 });
