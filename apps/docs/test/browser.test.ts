@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
-import { checkLinks } from './support/links.js';
+import { checkLinks, externalResources } from './support/links.js';
 import { distDir, docsDir, ensureBuilt, repoRoot } from './support/site.js';
 import { type StaticServer, serveStatic } from './support/static-server.js';
 import { visit } from './support/visit.js';
@@ -193,6 +193,10 @@ describe('site features', () => {
     expect(pages).toBeGreaterThan(PAGES.length);
     expect(checked).toBeGreaterThan(100);
     expect(broken).toEqual([]);
+  });
+
+  test('no built page loads a script, style, font or image from another host', async () => {
+    expect(await externalResources(distDir)).toEqual([]);
   });
 
   test('screenshots of the home page and the API reference were saved', async () => {

@@ -76,3 +76,28 @@ export async function checkLinks(
   }
   return { checked, pages: files.length, broken };
 }
+
+export interface ExternalResource {
+  page: string;
+  tag: string;
+  url: string;
+}
+
+/** Elements whose src/href the browser fetches as it renders (links the user follows are fine). */
+const LOADING_TAG =
+  /<(script|link|img|iframe|source|audio|video|embed|track)\b[^>]*?\s(?:src|href|srcset)\s*=\s*"([^"]*)"/gi;
+
+/**
+ * Every resource a built page would fetch from another host: a static sweep of all pages, to
+ * back the in-browser check of the main ones. Script bodies are code and are not inspected.
+ */
+export async function externalResources(root: string): Promise<ExternalResource[]> {
+  const found: ExternalResource[] = [];
+  for (const file of await htmlFiles(root)) {
+    const markup = (await readFile(file, 'utf8')).replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2');
+    for (const [, tag, url] of markup.matchAll(LOADING_TAG) as Iterable<[string, string, string]>) {
+      if (/^(?:https?:)?\/\//i.test(url)) found.push({ page: `/${relative(root, file)}`, tag, url });
+    }
+  }
+  return found;
+}
