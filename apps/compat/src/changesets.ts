@@ -1,6 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './workspace.js';
 
 export type Bump = 'patch' | 'minor' | 'major';
 
@@ -40,31 +39,4 @@ export function highest(bumps: Bump[]): Bump | undefined {
   return bumps.sort((a, b) => ORDER.indexOf(b) - ORDER.indexOf(a))[0];
 }
 
-/**
- * Copy what `changeset version` reads and writes — root manifest, workspace file, .changeset/,
- * every workspace package's package.json and CHANGELOG.md — so a dry run never touches the tree.
- */
-export function copyForVersioning(destination: string): string[] {
-  for (const file of ['package.json', 'pnpm-workspace.yaml'])
-    cpSync(join(ROOT, file), join(destination, file));
-  cpSync(join(ROOT, '.changeset'), join(destination, '.changeset'), { recursive: true });
-  // The changelog generator named in .changeset/config.json is resolved from the copy.
-  symlinkSync(join(ROOT, 'node_modules'), join(destination, 'node_modules'), 'dir');
-  const dirs = [
-    'spec',
-    ...['packages', 'apps'].flatMap((group) => readdirSync(join(ROOT, group)).map((n) => `${group}/${n}`)),
-  ];
-  const copied: string[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(join(ROOT, dir, 'package.json'))) continue;
-    mkdirSync(join(destination, dir), { recursive: true });
-    cpSync(join(ROOT, dir, 'package.json'), join(destination, dir, 'package.json'));
-    if (existsSync(join(ROOT, dir, 'CHANGELOG.md'))) {
-      cpSync(join(ROOT, dir, 'CHANGELOG.md'), join(destination, dir, 'CHANGELOG.md'));
-    }
-    copied.push(dir);
-  }
-  return copied;
-}
-
-export const CHANGESET_BIN = join(ROOT, 'node_modules', '@changesets', 'cli', 'bin.js');
+export { CHANGESET_BIN, copyForVersioning } from '../scripts/versioning-copy.mjs';
