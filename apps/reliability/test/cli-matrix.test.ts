@@ -67,7 +67,13 @@ function pingCells(): CliCell[] {
     });
   }
   for (const f of TERMINAL) {
-    const exitCode = f.name === 'wrong content-type' ? OK : ERROR;
+    // A 401 or "subscription required" is an authentication failure wherever it comes from.
+    const exitCode =
+      f.name === 'wrong content-type'
+        ? OK
+        : f.name === 'bare 401' || f.name === 'success:false code 9'
+          ? AUTH_FAILED
+          : ERROR;
     cells.push({ command: 'ping', endpoint: ping, fault: f, mode: 'once', exitCode, json: false });
   }
   return cells;
@@ -169,6 +175,7 @@ async function runCell(cell: CliCell): Promise<void> {
       token: token ?? seed,
       seedToken: seed,
       baseUrl: server.url,
+      options: {},
     }),
   };
   const injected: Fault = cell.mode === 'once' ? cell.fault.make(context) : persistent(cell.fault, context);
@@ -201,29 +208,6 @@ async function runCell(cell: CliCell): Promise<void> {
   if (cell.mode === 'once' && cell.fault.retryable) expect(calls, 'retried once').toBe(2);
 }
 
-/**
- * Cells that fail today because of a bug in @testmax/cli, reported to the lead. They run as
- * `test.fails`, so the suite stays green while the bug is there and turns red the moment it is
- * fixed: then delete the entry.
- */
-const KNOWN_BUGS = new Map<string, string>([
-  // ping.ts throws a plain ApiError for 429 instead of RateLimitError, so describeError maps it to 1.
-  ['testmax ping × 429 Retry-After seconds persistent → exit 5', 'cli: ping 429 → exit 1'],
-  ['testmax ping × 429 Retry-After http-date persistent → exit 5', 'cli: ping 429 → exit 1'],
-  // describeError maps ApiError with status < 500 to 1; a 408 after retries is a timeout (5).
-  ['testmax ping × 408 persistent → exit 5', 'cli: 408 after retries → exit 1'],
-  ['testmax accounts --json × 408 persistent → exit 5', 'cli: 408 after retries → exit 1'],
-]);
-
 describe('testmax CLI under faults', () => {
-  for (const cell of CELLS) {
-    const name = title(cell);
-    const bug = KNOWN_BUGS.get(name);
-    if (bug) test.fails(`${name} [KNOWN BUG: ${bug}]`, () => runCell(cell), 30_000);
-    else test(name, () => runCell(cell), 30_000);
-  }
-  test('every known-bug entry names a real cell', () => {
-    const names = new Set(CELLS.map(title));
-    expect([...KNOWN_BUGS.keys()].filter((name) => !names.has(name))).toEqual([]);
-  });
+  test.each(CELLS.map((cell) => [title(cell), cell] as const))('%s', (_title, cell) => runCell(cell), 30_000);
 });

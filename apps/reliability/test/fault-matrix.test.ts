@@ -76,24 +76,27 @@ async function runCell({ endpoint, fault, mode, outcome }: Cell): Promise<void> 
   server = await startMockServer();
   const observer = new Observer();
   observer.secret(DEMO_USER.apiKey);
-  const session = new AuthSession({
-    userName: DEMO_USER.userName,
-    apiKey: DEMO_USER.apiKey,
-    baseUrl: server.url,
+  const options = {
     fetch: observer.fetch,
     clock: observer.clock,
     logger: observer.logger,
     timeoutMs: CELL_TIMEOUT_MS,
     retry: { retries: mode === 'persistent' ? 1 : 3, minDelayMs: 1, maxDelayMs: 10 },
     random: () => 0.5,
+  };
+  const session = new AuthSession({
+    userName: DEMO_USER.userName,
+    apiKey: DEMO_USER.apiKey,
+    baseUrl: server.url,
+    ...options,
   });
   const seed = await seedToken(server.url);
   observer.secret(seed);
   if (endpoint.loggedIn) await session.authenticate();
   const token = endpoint.loggedIn ? await session.getSessionToken() : undefined;
-  const context: EndpointContext = { session, token, seedToken: seed, baseUrl: server.url };
+  const context: EndpointContext = { session, token, seedToken: seed, baseUrl: server.url, options };
   const faultContext: FaultContext = {
-    apiKey: DEMO_USER.apiKey,
+    apiKey: endpoint.knowsKey === false ? '(no key was sent)' : DEMO_USER.apiKey,
     token,
     successBody: endpoint.successBody(context),
   };

@@ -1,4 +1,4 @@
-import type { AuthSession } from '@testmax/auth';
+import { ApiError, type AuthSession, type PingOptions, ping as pingApi } from '@testmax/auth';
 import { DEMO_ACCOUNTS } from '@testmax/mock-server';
 import { expect } from 'vitest';
 import type { FaultCase } from './faults.js';
@@ -20,6 +20,8 @@ export interface EndpointContext {
   /** A usable token the simulator issued, for bodies that must carry one. */
   seedToken: string;
   baseUrl: string;
+  /** The transport options the session was built with, for calls that need no session. */
+  options: PingOptions;
 }
 
 /** One endpoint as the SDK reaches it, and what each fault must lead to. */
@@ -28,6 +30,11 @@ export interface Endpoint {
   path: string;
   /** Log in before injecting the fault (the call under test needs a token). */
   loggedIn: boolean;
+  /**
+   * False for calls made without the session (ping): they never had the key, so a server
+   * cannot echo it and the SDK cannot know to redact it.
+   */
+  knowsKey?: false;
   successBody(context: EndpointContext): string;
   run(context: EndpointContext): Promise<unknown>;
   /** Assert the normal result of `run`. */
@@ -143,13 +150,33 @@ export const accountSearch: Endpoint = {
   },
 };
 
+/** `ping()`: the SDK's unauthenticated health check; same retries and errors as every call. */
+export const ping: Endpoint = {
+  name: 'ping',
+  path: '/Status/ping',
+  loggedIn: false,
+  knowsKey: false,
+  successBody: () => JSON.stringify(OK),
+  run: ({ baseUrl, options }) => pingApi({ ...options, baseUrl }),
+  async checkResult(result) {
+    expect((result as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(0);
+  },
+  expect(fault, mode) {
+    const shared = common(fault, mode, accepted);
+    if (shared) return shared;
+    // Nothing to re-authenticate on a public endpoint: a refusal is just an error, not retried.
+    if (fault.name === 'bare 401') return e.authentication();
+    return { kind: 'error', type: ApiError, calls: 1, status: 200 };
+  },
+};
+
 /**
  * `GET /Status/ping` through `session.fetch`, the SDK's generic surface: it retries and
  * re-authenticates like the typed calls, but returns the final `Response` as it came (a
  * `fetch` does not throw on an HTTP status); only network failures reject.
  */
-export const ping: Endpoint = {
-  name: 'ping',
+export const sessionFetch: Endpoint = {
+  name: 'session.fetch (Status/ping)',
   path: '/Status/ping',
   loggedIn: true,
   successBody: () => JSON.stringify(OK),
@@ -185,4 +212,4 @@ export const ping: Endpoint = {
   },
 };
 
-export const ENDPOINTS: readonly Endpoint[] = [loginKey, validate, logout, ping, accountSearch];
+export const ENDPOINTS: readonly Endpoint[] = [loginKey, validate, logout, ping, sessionFetch, accountSearch];
