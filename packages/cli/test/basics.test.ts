@@ -46,6 +46,12 @@ describe('help and version', () => {
       expect(result.code).toBe(0);
       expect(result.stdout.trim()).toBe(version);
     }
+    // A lone --version is answered before the parser loads; with other flags commander answers.
+    // Both must print the same thing.
+    const lone = await sandbox.run(['--version']);
+    const parsed = await sandbox.run(['--debug', '--version']);
+    expect(parsed.code).toBe(0);
+    expect(parsed.stdout).toBe(lone.stdout);
   });
 });
 
