@@ -7,6 +7,9 @@ export interface JwtClaims {
   [claim: string]: unknown;
 }
 
+/** The largest time a Date can hold (±8.64e15 ms), in seconds. */
+export const MAX_DATE_SECONDS = 8.64e12;
+
 function base64UrlDecode(segment: string): string | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
   const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
@@ -40,10 +43,12 @@ export function decodeJwt(token: unknown): JwtClaims | undefined {
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
   const claims: JwtClaims = { ...(payload as Record<string, unknown>) };
-  // A non-numeric exp/iat is as good as none: the token is then treated as opaque.
+  // exp/iat that are not plausible seconds within Date's range (non-numeric, negative, 1e300,
+  // an iat after exp) are as good as none: the token is then treated as opaque.
   for (const key of ['exp', 'iat'] as const) {
     const value = claims[key];
-    if (typeof value !== 'number' || !Number.isFinite(value)) delete claims[key];
+    if (typeof value !== 'number' || !(value >= 0 && value <= MAX_DATE_SECONDS)) delete claims[key];
   }
+  if (claims.exp !== undefined && claims.iat !== undefined && claims.iat >= claims.exp) delete claims.exp;
   return claims;
 }

@@ -1,4 +1,4 @@
-import { decodeJwt } from './jwt.js';
+import { decodeJwt, MAX_DATE_SECONDS } from './jwt.js';
 
 /**
  * When to refresh and when to stop trusting a token. Every margin is a fraction of the token's
@@ -80,7 +80,12 @@ export function tokenState(
       lifetimeMs = iat !== undefined && exp > iat ? (exp - iat) * 1000 : expiresAt - now;
     }
   }
-  const opaque = lifetimeMs === undefined || expiresAt === undefined || !(lifetimeMs > 0);
+  // Past Date's range (now + a lifetime near 8.64e15 ms) expiresAt would be an Invalid Date.
+  const opaque =
+    lifetimeMs === undefined ||
+    expiresAt === undefined ||
+    !(lifetimeMs > 0) ||
+    !(Math.abs(expiresAt) <= MAX_DATE_SECONDS * 1000);
   if (opaque) {
     lifetimeMs = policy.assumedLifetimeMs;
     expiresAt = now + lifetimeMs;
