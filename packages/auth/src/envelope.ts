@@ -64,6 +64,20 @@ function attemptsSuffix(received: Received): string {
   return received.attempts > 1 ? ` after ${received.attempts} attempts` : '';
 }
 
+/** A 2xx answer whose body is empty or not JSON: a proxy, a captive portal, or a cut body. */
+export function notJsonError(label: string, text: string, contentType: string, status: number): ApiError {
+  const what =
+    text.trim() === ''
+      ? 'an empty body'
+      : looksLikeHtml(text, contentType.toLowerCase())
+        ? 'an HTML page'
+        : 'a body that is not valid JSON';
+  return new ApiError(
+    `The TestMax API answered ${label} with ${what} instead of JSON; check that the base URL points at the TestMax API and retry later.`,
+    { status },
+  );
+}
+
 /**
  * Turn a response into an outcome, or throw the matching {@link TestMaxError}. HTTP status and
  * the body's `errorCode` are both checked: `success: false` on HTTP 200 is an error too.
@@ -112,16 +126,7 @@ export function interpret(received: Received, ctx: Context): Outcome {
   try {
     body = JSON.parse(text);
   } catch {
-    const what =
-      text.trim() === ''
-        ? 'an empty body'
-        : looksLikeHtml(text, contentType)
-          ? 'an HTML page'
-          : 'a body that is not valid JSON';
-    throw new ApiError(
-      `The TestMax API answered ${ctx.label} with ${what} instead of JSON; check that the base URL points at the TestMax API and retry later.`,
-      { status },
-    );
+    throw notJsonError(ctx.label, text, contentType, status);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ApiError(

@@ -63,17 +63,42 @@ export function toOutgoing(prepared: PreparedRequest, token: string | undefined)
 
 /**
  * A refused bearer: a bare 401, or (TestMax's other style) HTTP 200 whose JSON body says
- * `success: false` with errorCode 1 or 3. Reads a clone, so the response stays readable.
+ * `success: false` with errorCode 1 or 3.
  */
-export async function isUnauthorizedResponse(response: Response): Promise<boolean> {
-  if (response.status === 401) return true;
-  if (response.status !== 200) return false;
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!contentType.toLowerCase().includes('json')) return false;
+export function isUnauthorized(status: number, contentType: string | null, text: string): boolean {
+  if (status === 401) return true;
+  if (status !== 200 || !contentType?.toLowerCase().includes('json')) return false;
   try {
-    const body = JSON.parse(await response.clone().text()) as { success?: unknown; errorCode?: unknown };
+    const body = JSON.parse(text) as { success?: unknown; errorCode?: unknown };
     return body.success === false && (body.errorCode === 1 || body.errorCode === 3);
   } catch {
     return false;
   }
+}
+
+/** {@link isUnauthorized} for a response that must stay readable: reads a clone. */
+export async function isUnauthorizedResponse(response: Response): Promise<boolean> {
+  if (response.status !== 200) return response.status === 401;
+  const contentType = response.headers.get('content-type');
+  return contentType?.toLowerCase().includes('json') === true
+    ? isUnauthorized(200, contentType, await response.clone().text())
+    : false;
+}
+
+/** Statuses whose Response must have a null body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** A Response carrying `text` (already read) with the original's status, headers and url. */
+export function rebuildResponse(original: Response, text: string): Response {
+  const headers = new Headers(original.headers);
+  // The text is decoded: the original encoding and length no longer describe it.
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  const response = new Response(NULL_BODY.has(original.status) ? null : text, {
+    status: original.status,
+    statusText: original.statusText,
+    headers,
+  });
+  Object.defineProperty(response, 'url', { value: original.url });
+  return response;
 }

@@ -4,16 +4,25 @@ import { untilAborted } from './abort.js';
 import { isTradingAccount, selectAccount } from './accounts.js';
 import { normalizeBaseUrl } from './base-url.js';
 import type { Clock } from './clock.js';
-import { type Envelope, interpret, type Operation, type Outcome, tokenFrom } from './envelope.js';
+import {
+  type Envelope,
+  interpret,
+  notJsonError,
+  type Operation,
+  type Outcome,
+  tokenFrom,
+} from './envelope.js';
 import { ApiError, AuthenticationError, ConfigError, TestMaxError, TokenExpiredError } from './errors.js';
 import { createLog, type LogFn } from './logger.js';
 import type { AuthSessionOptions, FromEnvOptions } from './options.js';
 import { REDACTED } from './redact.js';
 import {
+  isUnauthorized,
   isUnauthorizedResponse,
   isUnderBase,
   type PreparedRequest,
   prepareRequest,
+  rebuildResponse,
   toOutgoing,
 } from './request.js';
 import { SingleFlight } from './single-flight.js';
@@ -229,7 +238,15 @@ export class AuthSession {
    * with `success: false` and errorCode 1/3) logs in again and retries once. Relative paths
    * resolve against `baseUrl`. Network failures reject with `NetworkError`/`TimeoutError`.
    */
-  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  readonly fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
+    this.#fetch(input, init, false);
+
+  /**
+   * `strict` (session.client): a 2xx answer from the TestMax API that is empty or not JSON
+   * rejects with an ApiError, since openapi-fetch would otherwise throw a bare SyntaxError or
+   * return neither data nor error.
+   */
+  async #fetch(input: RequestInfo | URL, init: RequestInit | undefined, strict: boolean): Promise<Response> {
     const prepared = await prepareRequest(input, init, this.baseUrl);
     const authenticated =
       isUnderBase(prepared.url, this.baseUrl) && !prepared.url.pathname.endsWith('/Auth/loginKey');
@@ -243,12 +260,14 @@ export class AuthSession {
     }
     for (let attempt = 1; ; attempt++) {
       const { token, generation } = await this.#currentToken(prepared.signal);
-      const { response } = await send(this.#transport, toOutgoing(prepared, token), {
+      // The body is read once, inside the attempt (so a cut body is timed out and retried):
+      // the 401-in-a-200 check and the strict check use the text, and the caller gets a copy.
+      const { response, text = '' } = await send(this.#transport, toOutgoing(prepared, token), {
         signal: prepared.signal,
-        readBody: false,
+        readBody: true,
       });
-      if (attempt === 1 && (await isUnauthorizedResponse(response))) {
-        await response.body?.cancel().catch(() => {});
+      const contentType = response.headers.get('content-type');
+      if (attempt === 1 && isUnauthorized(response.status, contentType, text)) {
         this.#log(
           'debug',
           `${prepared.method} ${prepared.url.pathname} token refused; logging in again and retrying once`,
@@ -256,9 +275,21 @@ export class AuthSession {
         this.#markRejected(generation);
         continue;
       }
-      return response;
+      if (strict && response.ok && response.status !== 204 && prepared.method !== 'HEAD') {
+        try {
+          JSON.parse(text);
+        } catch {
+          throw notJsonError(
+            `${prepared.method} ${prepared.url.pathname}`,
+            text,
+            contentType ?? '',
+            response.status,
+          );
+        }
+      }
+      return rebuildResponse(response, text);
     }
-  };
+  }
 
   /**
    * openapi-fetch middleware: adds the bearer, keeps the token fresh, and after a 401 logs in
@@ -290,7 +321,7 @@ export class AuthSession {
   get client(): TestMaxClient {
     this.#client ??= createClient({
       baseUrl: this.baseUrl,
-      fetch: (request: Request) => this.fetch(request),
+      fetch: (request: Request) => this.#fetch(request, undefined, true),
     });
     return this.#client;
   }
