@@ -1,62 +1,102 @@
 import type { Outgoing } from './transport.js';
 
-/** A caller's request, with its body read once so it can be sent again after a 401. */
+/** A caller's request, with a body that can be sent again after a 401. */
 export interface PreparedRequest {
   url: URL;
   method: string;
   headers: Headers;
-  body: ArrayBuffer | undefined;
+  body: ArrayBuffer | ArrayBufferView<ArrayBuffer> | string | undefined;
   signal: AbortSignal | undefined;
   init: NonNullable<Outgoing['init']>;
 }
 
-function isAbsolute(input: string): boolean {
-  try {
-    new URL(input);
-    return true;
-  } catch {
-    return false;
+function resolve(input: string, baseUrl: string): string {
+  // A leading '/' is always relative; otherwise only a parse tells (and it is rare).
+  if (!input.startsWith('/')) {
+    try {
+      new URL(input);
+      return input;
+    } catch {}
   }
+  return `${baseUrl}${input.startsWith('/') ? '' : '/'}${input}`;
+}
+
+/** Bodies that are re-sendable as they are: no need to buffer a copy. */
+function isReusable(body: unknown): body is string | ArrayBuffer | ArrayBufferView<ArrayBuffer> | undefined {
+  return (
+    body === undefined ||
+    typeof body === 'string' ||
+    body instanceof ArrayBuffer ||
+    (ArrayBuffer.isView(body) && body.buffer instanceof ArrayBuffer)
+  );
 }
 
 /**
  * Normalise `fetch` arguments. A relative string (`'/Account/search'`) is resolved against the
- * session's base URL, which `fetch` itself cannot do outside a browser.
+ * session's base URL, which `fetch` itself cannot do outside a browser. A string or bytes body
+ * is kept as it is; a stream, Blob, FormData or a `Request`'s body is read once, so it can be
+ * re-sent after a 401.
  */
 export async function prepareRequest(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   baseUrl: string,
 ): Promise<PreparedRequest> {
-  let target: RequestInfo | URL = input;
-  if (typeof input === 'string' && !isAbsolute(input)) {
-    target = `${baseUrl}${input.startsWith('/') ? '' : '/'}${input}`;
+  const body = init?.body ?? undefined;
+  const method = (init?.method ?? 'GET').toUpperCase();
+  if (
+    !(input instanceof Request) &&
+    isReusable(body) &&
+    // Request refuses a body on GET/HEAD with a TypeError: leave that to the general path.
+    (body === undefined || (method !== 'GET' && method !== 'HEAD'))
+  ) {
+    return {
+      url: new URL(typeof input === 'string' ? resolve(input, baseUrl) : input),
+      method,
+      headers: new Headers(init?.headers),
+      body,
+      signal: init?.signal ?? undefined,
+      init: {
+        ...(init?.redirect ? { redirect: init.redirect } : {}),
+        ...(init?.credentials ? { credentials: init.credentials } : {}),
+      },
+    };
   }
-  // signal: null — the copy must not follow the caller's signal: in undici that adds a listener
-  // to it per request, which piles up on a long-lived signal. The signal is applied per attempt.
-  const request = new Request(target, { ...init, signal: null });
-  const body = request.body ? await request.arrayBuffer() : undefined;
+  // A Request without init (what openapi-fetch passes) is read as it is; otherwise copy it
+  // with signal: null — the copy must not follow the caller's signal: in undici that adds a
+  // listener to it per request, which piles up on a long-lived signal.
+  const request =
+    input instanceof Request && init === undefined
+      ? input
+      : new Request(typeof input === 'string' ? resolve(input, baseUrl) : input, { ...init, signal: null });
+  const buffered = request.body ? await request.arrayBuffer() : undefined;
   const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
   return {
     url: new URL(request.url),
     method: request.method.toUpperCase(),
     headers: new Headers(request.headers),
-    body,
+    body: buffered,
     signal,
     init: { redirect: request.redirect, credentials: request.credentials },
   };
 }
 
+let parsedBase: { baseUrl: string; origin: string; prefix: string } | undefined;
+
 /** Only requests to the session's own API get the bearer: a token must never leak elsewhere. */
 export function isUnderBase(url: URL, baseUrl: string): boolean {
-  const base = new URL(baseUrl);
-  if (url.origin !== base.origin) return false;
-  const prefix = base.pathname.replace(/\/+$/, '');
+  if (parsedBase?.baseUrl !== baseUrl) {
+    const base = new URL(baseUrl);
+    parsedBase = { baseUrl, origin: base.origin, prefix: base.pathname.replace(/\/+$/, '') };
+  }
+  const { origin, prefix } = parsedBase;
+  if (url.origin !== origin) return false;
   return prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
 }
 
+/** The request with the bearer set (a new token on the retry replaces the old one). */
 export function toOutgoing(prepared: PreparedRequest, token: string | undefined): Outgoing {
-  const headers = new Headers(prepared.headers);
+  const { headers } = prepared;
   if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
   return { url: prepared.url, method: prepared.method, headers, body: prepared.body, init: prepared.init };
 }

@@ -60,7 +60,7 @@ export interface Outgoing {
   url: URL;
   method: string;
   headers: Headers;
-  body?: ArrayBuffer | string | undefined;
+  body?: ArrayBuffer | ArrayBufferView<ArrayBuffer> | string | undefined;
   init?: Pick<RequestInit, 'redirect' | 'credentials' | 'cache' | 'referrerPolicy' | 'integrity'>;
 }
 
