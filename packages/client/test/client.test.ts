@@ -71,6 +71,18 @@ describe('createClient against the simulator', () => {
     expect(data).toEqual({ success: true, errorCode: 0, errorMessage: null, token });
   });
 
+  it('POST /Auth/validate and /Auth/logout without a body (it is optional), but not with an unknown field', async () => {
+    const client = await setup();
+    const token = await loginToken(client);
+    const validate = await client.POST('/Auth/validate', { headers: bearer(token) });
+    expect(validate.data).toEqual({ success: true, errorCode: 0, errorMessage: null, token });
+    const typo = await client.POST('/Auth/logout', { body: { token } as never, headers: bearer(token) });
+    expect(typo.response.status).toBe(400);
+    expect(typo.error).toMatchObject({ status: 400, detail: 'The field token is not allowed.' });
+    const logout = await client.POST('/Auth/logout', { headers: bearer(token) });
+    expect(logout.data?.success).toBe(true);
+  });
+
   it('POST /Auth/validate in the ProjectX shape carries newToken', async () => {
     const client = await setup({ validateTokenField: 'newToken' });
     const token = await loginToken(client);

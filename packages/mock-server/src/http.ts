@@ -41,6 +41,7 @@ export function sendProblem(
   status: number,
   detail: string,
   headers: Record<string, string> = {},
+  extra: { errors?: Record<string, string[]> } = {},
 ): void {
   const type = PROBLEM_TYPES[status];
   const text = JSON.stringify({
@@ -48,6 +49,7 @@ export function sendProblem(
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
+    ...extra,
   });
   res.writeHead(status, {
     ...headers,

@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { DEMO_USER } from './demo-user.js';
 import { FaultQueue, normalisePath } from './faults.js';
 import { answerPreflight, applyCors, BodyTooLargeError, readBody, sendJson, sendProblem } from './http.js';
+import { checkBody, loadRequestSchemas } from './requests.js';
 import { ROUTES, type RouteResult } from './routes.js';
 import { SimulatorState } from './state.js';
 import type { Fault, MockServer, MockServerOptions } from './types.js';
 
 const DEFAULT_LIFETIME_SEC = 24 * 60 * 60;
+/** The spec requires `Retry-After` on a 429: a generated one waits a second unless the fault says otherwise. */
+const DEFAULT_RETRY_AFTER = '1';
 
 /**
  * Start the simulator and resolve once it is listening.
@@ -29,6 +32,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   const unauthorizedStyle = options.unauthorizedStyle ?? 'status';
   const validateTokenField = options.validateTokenField ?? 'token';
+  // Fails here, not on the first request, if the bundled spec cannot be read.
+  loadRequestSchemas();
   const state = new SimulatorState({
     users: options.users ?? [DEMO_USER],
     tokenLifetimeSec,
@@ -37,7 +42,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     secret: options.secret ?? randomBytes(32).toString('base64url'),
   });
   const faults = new FaultQueue();
+  // Preflights are counted apart: a browser sends one before some requests and not others
+  // (it caches them), so counting them with the requests would make exact counts impossible.
   const counts = new Map<string, number>();
+  const preflightCounts = new Map<string, number>();
   const pendingDelays = new Set<() => void>();
   let closing: Promise<void> | undefined;
 
@@ -56,7 +64,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = pathOf(req.url);
     const key = normalisePath(pathname);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const counter = req.method === 'OPTIONS' ? preflightCounts : counts;
+    counter.set(key, (counter.get(key) ?? 0) + 1);
     applyCors(req, res);
 
     if (req.method === 'OPTIONS') {
@@ -91,7 +100,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return;
     }
 
-    let body: unknown = {};
+    let body: unknown;
     if (route.method === 'POST') {
       let text: string;
       try {
@@ -105,24 +114,21 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         }
         return;
       }
-      // An empty body counts as `{}`: every operation's fields are optional or answered in-band.
-      if (text.trim() !== '') {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          sendProblem(res, 400, 'The request body is not valid JSON.');
-          return;
-        }
+      // The Content-Type is not enforced: fetch labels a string body text/plain unless told
+      // otherwise, and many callers never tell it. What the body says is checked against the spec.
+      const checked = checkBody(route.path, route.method, text, route.inBandFields);
+      if (!checked.ok) {
+        sendProblem(res, 400, checked.problem.detail, {}, { errors: checked.problem.errors });
+        return;
       }
+      body = checked.body;
     }
     if (res.destroyed) return;
     respond(res, route.handle({ state, validateTokenField, req, body }));
   }
 
   function respond(res: ServerResponse, result: RouteResult): void {
-    if (result.kind === 'problem') {
-      sendProblem(res, result.status, result.detail);
-    } else if (result.kind === 'unauthorized' && unauthorizedStyle === 'status') {
+    if (result.kind === 'unauthorized' && unauthorizedStyle === 'status') {
       res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': 0 }).end();
     } else {
       sendJson(res, 200, result.body);
@@ -179,11 +185,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port: address.port,
     inject: (path: string, fault: Fault) => faults.add(path, fault),
     clearFaults: () => faults.clear(),
-    calls: (path?: string) =>
-      path === undefined
-        ? [...counts.values()].reduce((sum, n) => sum + n, 0)
-        : (counts.get(normalisePath(path)) ?? 0),
-    resetCalls: () => counts.clear(),
+    calls: (path?: string) => countOf(counts, path),
+    preflights: (path?: string) => countOf(preflightCounts, path),
+    resetCalls: () => {
+      counts.clear();
+      preflightCounts.clear();
+    },
     revokeAllTokens: () => state.revokeAll(),
     setUser: (user) => state.setUser(user),
     close,
@@ -191,15 +198,24 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
+function countOf(counts: Map<string, number>, path: string | undefined): number {
+  if (path === undefined) return [...counts.values()].reduce((sum, n) => sum + n, 0);
+  return counts.get(normalisePath(path)) ?? 0;
+}
+
 function pathOf(url: string | undefined): string {
   const path = (url ?? '/').split('?')[0] ?? '/';
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
-/** An injected answer: the given body, or a problem document that fits the status. */
+/**
+ * An injected answer: the given raw body as it is, or else what the spec documents for the status
+ * (a problem document; an empty 401 with `WWW-Authenticate`; a 429 with `Retry-After`).
+ */
 function sendFault(res: ServerResponse, fault: Fault): void {
   const status = fault.status!;
   if (fault.body === undefined) {
+    if (status === 429 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', DEFAULT_RETRY_AFTER);
     if (status === 401) {
       res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Length': 0 }).end();
     } else if (status === 204 || status === 304) {

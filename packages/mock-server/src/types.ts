@@ -75,9 +75,14 @@ export interface MockServer {
   inject(path: string, fault: Fault): void;
   /** Drop all queued faults. */
   clearFaults(): void;
-  /** Requests received per path, including faulted ones. `calls()` is the total. */
+  /**
+   * Requests received per path, including faulted, failed and unknown-path ones, but not CORS
+   * preflights (see {@link MockServer.preflights}). `calls()` is the total.
+   */
   calls(path?: string): number;
-  /** Reset the call counters. */
+  /** `OPTIONS` preflights received per path (browsers send and cache them as they see fit); `preflights()` is the total. */
+  preflights(path?: string): number;
+  /** Reset the call and preflight counters. */
   resetCalls(): void;
   /** Revoke every token issued so far (as a server-side logout would). */
   revokeAllTokens(): void;

@@ -78,14 +78,11 @@ describe('Auth/loginKey', () => {
     },
   );
 
-  it('treats an empty request body as an empty object', async () => {
+  it('answers an empty request body with a 400, as the body is required', async () => {
     const { url } = await start();
     const res = await call(url, '/Auth/loginKey', { method: 'POST', rawBody: '' });
-    expect(res.json).toMatchObject({
-      success: false,
-      errorCode: 3,
-      errorMessage: 'userName and apiKey are required',
-    });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ status: 400, detail: 'A non-empty request body is required.' });
   });
 
   it('refuses a disabled account with errorCode 3, "Account is disabled"', async () => {

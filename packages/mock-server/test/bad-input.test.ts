@@ -59,9 +59,105 @@ describe('malformed and mistyped bodies', () => {
     expect(res.json.detail).toBe('The field onlyActiveAccounts must be a boolean.');
   });
 
+  it.each([
+    ['/Auth/validate', { foo: 1 }, 'foo'],
+    ['/Auth/logout', { token: 'x' }, 'token'],
+    ['/Account/search', { onlyActive: true }, 'onlyActive'],
+    ['/Auth/loginKey', { userName: 'a@b.c', apiKey: 'k', password: 'p' }, 'password'],
+  ])('answers a field %s does not take (%j) with a 400 naming it', async (path, body, field) => {
+    const res = await call(server.url, path, { body });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({
+      status: 400,
+      detail: `The field ${field} is not allowed.`,
+      errors: { [field]: [`The field ${field} is not allowed.`] },
+    });
+  });
+
+  it('answers onlyActiveAccounts: null with a 400: the spec says boolean, not nullable', async () => {
+    const res = await call(server.url, '/Account/search', { body: { onlyActiveAccounts: null } });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toBe('The field onlyActiveAccounts must be a boolean.');
+  });
+
+  it.each(['/Auth/loginKey', '/Account/search'])(
+    'answers %s without a body with a 400: the spec makes its body required',
+    async (path) => {
+      for (const headers of [{}, { 'content-type': 'application/json' }] as Record<string, string>[]) {
+        const res = await call(server.url, path, { method: 'POST', rawBody: '', headers });
+        expect(res.status).toBe(400);
+        expect(res.json).toMatchObject({
+          detail: 'A non-empty request body is required.',
+          errors: { $: ['A non-empty request body is required.'] },
+        });
+      }
+      expect((await call(server.url, path, { method: 'POST' })).status).toBe(400);
+    },
+  );
+
+  it.each(['/Auth/validate', '/Auth/logout'])(
+    'accepts %s without a body, as the vendor’s own example sends none (the body is optional)',
+    async (path) => {
+      const token = await login(server.url, DEMO_USER.userName, DEMO_USER.apiKey);
+      const res = await call(server.url, path, {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json.success).toBe(true);
+    },
+  );
+
+  it('lists every problem, up to ten fields, and says how many there were', async () => {
+    const body = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`field${i}`, i]));
+    const res = await call(server.url, '/Auth/validate', { body });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toBe('The field field0 is not allowed. (and 29 more problems)');
+    expect(Object.keys(res.json.errors)).toHaveLength(10);
+  });
+
+  it('survives hostile field names: __proto__ is a key like any other, and a long name is cut', async () => {
+    const proto = await call(server.url, '/Auth/validate', {
+      method: 'POST',
+      rawBody: '{"__proto__": {"x": 1}}',
+    });
+    expect(proto.status).toBe(400);
+    expect(Object.keys(proto.json.errors)).toEqual(['__proto__']);
+    const long = await call(server.url, '/Auth/validate', { body: { ['k'.repeat(5000)]: 1 } });
+    expect(long.status).toBe(400);
+    expect(long.text.length).toBeLessThan(1000);
+  });
+
+  it('still answers missing or null login fields in-band, as the vendor does (not with a 400)', async () => {
+    for (const body of [{}, { userName: DEMO_USER.userName }, { userName: null, apiKey: null }]) {
+      const res = await call(server.url, '/Auth/loginKey', { body });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({
+        success: false,
+        errorCode: 3,
+        errorMessage: 'userName and apiKey are required',
+      });
+    }
+  });
+
+  it('does not enforce the Content-Type: a JSON body sent as text/plain (fetch’s default) is read', async () => {
+    const res = await call(server.url, '/Auth/loginKey', {
+      method: 'POST',
+      rawBody: JSON.stringify({ userName: DEMO_USER.userName, apiKey: DEMO_USER.apiKey }),
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
+    expect(res.json.success).toBe(true);
+  });
+
   it('does not echo a submitted API key in any error', async () => {
     const res = await call(server.url, '/Auth/loginKey', { body: { userName: 7, apiKey: 'secret-key-123' } });
     expect(res.text).not.toContain('secret-key-123');
+    const extra = await call(server.url, '/Auth/loginKey', {
+      body: { userName: 'a@b.c', apiKey: 'secret-key-123', key: 'secret-key-123' },
+    });
+    expect(extra.status).toBe(400);
+    expect(extra.text).not.toContain('secret-key-123');
     const wrong = await call(server.url, '/Auth/loginKey', {
       body: { userName: DEMO_USER.userName, apiKey: 'secret-key-123' },
     });

@@ -10,19 +10,50 @@ afterEach(async () => {
   await server.close();
 });
 
-// Faulted answers are by design not the contract, so these calls skip the spec check.
+// A fault with a raw `body` is deliberately outside the contract (an HTML page from a proxy,
+// truncated JSON), so only those calls skip the spec check. Everything the simulator fills in
+// itself, faulted or not, must match the spec like any other answer.
 const raw = { contract: false } as const;
 
 describe('inject', () => {
   it('answers the next request with the status and headers, then behaves normally', async () => {
     server.inject('/Status/ping', { status: 429, headers: { 'Retry-After': '2' } });
-    const limited = await call(server.url, '/Status/ping', raw);
+    const limited = await call(server.url, '/Status/ping');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('2');
     expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(limited.json).toMatchObject({ status: 429, title: 'Too Many Requests' });
     expect((await call(server.url, '/Status/ping')).status).toBe(200);
   });
+
+  it('gives a generated 429 the Retry-After the spec requires, unless the fault sets one', async () => {
+    server.inject('/Auth/loginKey', { status: 429 });
+    server.inject('/Auth/loginKey', {
+      status: 429,
+      headers: { 'retry-after': 'Wed, 25 Nov 2026 07:28:00 GMT' },
+    });
+    server.inject('/Auth/loginKey', { status: 429, body: '' });
+    const body = { userName: DEMO_USER.userName, apiKey: DEMO_USER.apiKey };
+    expect((await call(server.url, '/Auth/loginKey', { body })).headers.get('retry-after')).toBe('1');
+    expect((await call(server.url, '/Auth/loginKey', { body })).headers.get('retry-after')).toBe(
+      'Wed, 25 Nov 2026 07:28:00 GMT',
+    );
+    // A raw body is the test's own answer: nothing is added to it.
+    const bare = await call(server.url, '/Auth/loginKey', { body, ...raw });
+    expect([bare.status, bare.headers.get('retry-after')]).toEqual([429, null]);
+  });
+
+  it.each([500, 502, 503, 504])(
+    'answers a generated %i with a problem document the spec documents',
+    async (status) => {
+      server.inject('*', { status });
+      const res = await call(server.url, '/Auth/validate', { body: {} });
+      expect(res.status).toBe(status);
+      expect(res.json).toMatchObject({ status, title: expect.any(String) });
+      // No Retry-After unless asked: a 5xx without one exercises a client's own backoff.
+      expect(res.headers.get('retry-after')).toBeNull();
+    },
+  );
 
   it('sends a raw body with its content type: an HTML error page, truncated JSON, nothing', async () => {
     server.inject('/Auth/loginKey', {
@@ -56,32 +87,33 @@ describe('inject', () => {
   it('answers an injected 401 like a real one: empty, with WWW-Authenticate', async () => {
     const token = await login(server.url, DEMO_USER.userName, DEMO_USER.apiKey);
     server.inject('/Account/search', { status: 401 });
-    const res = await call(server.url, '/Account/search', { body: {}, token, ...raw });
+    const res = await call(server.url, '/Account/search', { body: {}, token });
     expect([res.status, res.text, res.headers.get('www-authenticate')]).toEqual([401, '', 'Bearer']);
     expect((await call(server.url, '/Account/search', { body: {}, token })).json.success).toBe(true);
   });
 
   it('applies a fault `times` times', async () => {
     server.inject('/Status/ping', { status: 503, times: 2 });
-    expect((await call(server.url, '/Status/ping', raw)).status).toBe(503);
-    expect((await call(server.url, '/Status/ping', raw)).status).toBe(503);
+    expect((await call(server.url, '/Status/ping')).status).toBe(503);
+    expect((await call(server.url, '/Status/ping')).status).toBe(503);
     expect((await call(server.url, '/Status/ping')).status).toBe(200);
   });
 
   it('queues faults per path in order, and matches paths case-insensitively', async () => {
     server.inject('/status/PING', { status: 500 });
     server.inject('/Status/ping', { status: 503 });
-    expect((await call(server.url, '/Status/ping', raw)).status).toBe(500);
-    expect((await call(server.url, '/Status/ping', raw)).status).toBe(503);
+    expect((await call(server.url, '/Status/ping')).status).toBe(500);
+    expect((await call(server.url, '/Status/ping')).status).toBe(503);
     expect((await call(server.url, '/Status/ping')).status).toBe(200);
   });
 
   it('"*" applies to every path, after a path’s own faults', async () => {
     server.inject('*', { status: 500, times: 2 });
     server.inject('/Status/ping', { status: 429 });
-    expect((await call(server.url, '/Status/ping', raw)).status).toBe(429);
-    expect((await call(server.url, '/Status/ping', raw)).status).toBe(500);
-    expect((await call(server.url, '/Nowhere', raw)).status).toBe(500);
+    expect((await call(server.url, '/Status/ping')).status).toBe(429);
+    expect((await call(server.url, '/Status/ping')).status).toBe(500);
+    // A 5xx is a protocol-level answer, so the spec documents it even for a path it lacks.
+    expect((await call(server.url, '/Nowhere')).status).toBe(500);
     expect((await call(server.url, '/Nowhere')).status).toBe(404);
   });
 
@@ -145,7 +177,7 @@ describe('inject', () => {
 describe('call counters', () => {
   it('count requests per path, including faulted and failed ones, and in total', async () => {
     server.inject('/Status/ping', { status: 503 });
-    await call(server.url, '/Status/ping', raw);
+    await call(server.url, '/Status/ping');
     await call(server.url, '/Status/ping');
     await call(server.url, '/Auth/loginKey', { body: {} });
     await call(server.url, '/Unknown');
@@ -155,6 +187,28 @@ describe('call counters', () => {
     expect(server.calls('/Auth/logout')).toBe(0);
     expect(server.calls('/Unknown')).toBe(1);
     expect(server.calls()).toBe(4);
+  });
+
+  it('count CORS preflights apart, so calls() is exact whether or not a browser sent one', async () => {
+    const preflight = {
+      method: 'OPTIONS',
+      contract: false,
+      headers: { origin: 'http://localhost:5173' },
+    } as const;
+    await call(server.url, '/Auth/loginKey', preflight);
+    await call(server.url, '/Auth/loginKey', {
+      body: { userName: DEMO_USER.userName, apiKey: DEMO_USER.apiKey },
+    });
+    await call(server.url, '/Auth/validate', preflight);
+    await call(server.url, '/Auth/validate', preflight);
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    expect(server.calls('/Auth/validate')).toBe(0);
+    expect(server.calls()).toBe(1);
+    expect(server.preflights('/Auth/loginKey')).toBe(1);
+    expect(server.preflights('/auth/VALIDATE')).toBe(2);
+    expect(server.preflights()).toBe(3);
+    server.resetCalls();
+    expect([server.calls(), server.preflights()]).toEqual([0, 0]);
   });
 
   it('resetCalls starts the counts again', async () => {

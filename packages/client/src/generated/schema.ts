@@ -116,13 +116,17 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description The vendor's error codes: 0 success, 1 user not found, 3 invalid credentials (also a
-         *     missing field, a disabled account, or a rejected token on an authenticated call),
-         *     9 Pro subscription required, 99 internal error.
+         * @description The vendor's error code: 0 on success, non-zero on failure. Known codes: 0 success,
+         *     1 user not found, 3 invalid credentials (also a missing field, a disabled account, or a
+         *     rejected token on an authenticated call), 9 Pro subscription required, 99 internal error.
+         *     The set is open: treat any other non-zero code as a failure and show `errorMessage`.
          * @example 0
-         * @enum {integer}
+         * @example 1
+         * @example 3
+         * @example 9
+         * @example 99
          */
-        ErrorCode: 0 | 1 | 3 | 9 | 99;
+        ErrorCode: number;
         /**
          * @description The envelope every JSON response carries.
          * @example {
@@ -139,11 +143,14 @@ export interface components {
             errorMessage: string | null;
         };
         /**
-         * @description An empty JSON object.
+         * @description An empty JSON object (the body may also be left out). Any field is refused with a 400.
          * @example {}
          */
         EmptyRequest: Record<string, never>;
-        /** @description Credentials for an API-key login. */
+        /**
+         * @description Credentials for an API-key login. Other fields are refused with a 400; a missing or
+         *     empty `userName` or `apiKey` is answered in-band (`errorCode` 3).
+         */
         LoginApiKeyRequest: {
             /**
              * @description The user name, usually the account e-mail.
@@ -157,7 +164,7 @@ export interface components {
             apiKey: string;
         };
         /**
-         * @description The envelope plus the session token.
+         * @description The envelope plus the session token, which is always present when `success` is true.
          * @example {
          *       "success": true,
          *       "errorCode": 0,
@@ -166,11 +173,12 @@ export interface components {
          *     }
          */
         LoginResponse: components["schemas"]["ResponseEnvelope"] & {
-            /** @description The session token (a JWT) when `success` is true. */
+            /** @description The session token (a JWT) when `success` is true, otherwise null. */
             token?: string | null;
         };
         /**
-         * @description The envelope plus the current or refreshed token.
+         * @description The envelope plus the current or refreshed token. When `success` is true, at least one
+         *     of `token` (TestMax) and `newToken` (ProjectX Gateway) is a string.
          * @example {
          *       "success": true,
          *       "errorCode": 0,
@@ -185,7 +193,7 @@ export interface components {
             newToken?: string | null;
         };
         /**
-         * @description Filters for the account search.
+         * @description Filters for the account search. Other fields (a typo such as `onlyActive`) are refused with a 400.
          * @example {
          *       "onlyActiveAccounts": true
          *     }
@@ -214,7 +222,8 @@ export interface components {
             canTrade: boolean;
         };
         /**
-         * @description The envelope plus the matching accounts.
+         * @description The envelope plus the matching accounts. `accounts` is always present: the accounts when
+         *     `success` is true, an empty list when it is false.
          * @example {
          *       "success": true,
          *       "errorCode": 0,
@@ -227,6 +236,12 @@ export interface components {
             accounts: components["schemas"]["TradingAccount"][];
         };
         /**
+         * @description The value of a `Retry-After` header (RFC 9110), as delay-seconds or an HTTP date.
+         * @example 2
+         * @example Wed, 25 Nov 2026 07:28:00 GMT
+         */
+        RetryAfter: string;
+        /**
          * @description An RFC 9457 problem document, as ASP.NET Core sends for protocol-level errors.
          * @example {
          *       "title": "Too Many Requests",
@@ -237,17 +252,25 @@ export interface components {
             /** @description A URI reference that identifies the problem type. */
             type?: string;
             /** @description A short summary of the problem. */
-            title?: string;
+            title: string;
             /** @description The HTTP status code. */
-            status?: number;
+            status: number;
             /** @description An explanation specific to this occurrence. */
             detail?: string;
             /** @description A correlation id for support. */
             traceId?: string;
+            /** @description For a 400, the messages for each offending field (`$` for the body as a whole). */
+            errors?: {
+                [key: string]: string[];
+            };
         };
     };
     responses: {
-        /** @description The request body is not valid JSON or does not match the schema. */
+        /**
+         * @description The request body is not valid JSON, is missing, or does not match the operation's schema
+         *     (an unknown field, a wrongly typed value, `null` where a value is expected). `errors`
+         *     names each offending field.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -256,7 +279,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description The request body is larger than the service accepts (1 MB). */
+        /** @description No operation has this path. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The path exists, but not with this method. `Allow` lists the methods it takes. */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body is larger than the service accepts (1 MB), on any path. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -292,7 +334,8 @@ export interface components {
          */
         ServerError: {
             headers: {
-                "Retry-After": components["headers"]["Retry-After"];
+                /** @description On a 503, how long to wait before retrying, as delay-seconds or an HTTP date. */
+                "Retry-After"?: components["schemas"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -304,9 +347,11 @@ export interface components {
     requestBodies: never;
     headers: {
         /** @description How long to wait before retrying, as delay-seconds or an HTTP date. */
-        "Retry-After": string;
+        "Retry-After": components["schemas"]["RetryAfter"];
         /** @description The authentication scheme the server expects. */
         "WWW-Authenticate": string;
+        /** @description The methods the path accepts. */
+        Allow: string;
     };
     pathItems: never;
 }
@@ -319,14 +364,18 @@ export type SchemaValidateResponse = components['schemas']['ValidateResponse'];
 export type SchemaAccountSearchRequest = components['schemas']['AccountSearchRequest'];
 export type SchemaTradingAccount = components['schemas']['TradingAccount'];
 export type SchemaAccountSearchResponse = components['schemas']['AccountSearchResponse'];
+export type SchemaRetryAfter = components['schemas']['RetryAfter'];
 export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
+export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponseMethodNotAllowed = components['responses']['MethodNotAllowed'];
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseServerError = components['responses']['ServerError'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type HeaderWwwAuthenticate = components['headers']['WWW-Authenticate'];
+export type HeaderAllow = components['headers']['Allow'];
 export type $defs = Record<string, never>;
 export interface operations {
     loginKey: {
@@ -364,7 +413,8 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Optional. No body, or `{}`; a body with any field is refused with a 400. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EmptyRequest"];
             };
@@ -393,13 +443,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Optional. No body, or `{}`; a body with any field is refused with a 400. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EmptyRequest"];
             };
         };
         responses: {
-            /** @description The logout result. */
+            /** @description The logout result. Check `success`; a rejected token comes back as `success` false. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -19,7 +19,9 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /**
    * Skip the spec check. Only for answers that are deliberately not part of the contract:
-   * injected faults and CORS preflights (a browser protocol, not an API operation).
+   * faults injected with a raw `body` (an HTML page, truncated JSON) and CORS preflights (a
+   * browser protocol, not an API operation). Faults the simulator fills in itself (a 429, a 503,
+   * a 401) are checked like any answer.
    */
   contract?: false;
 }
@@ -46,6 +48,7 @@ export async function call(baseUrl: string, path: string, options: CallOptions =
       path: path.split('?')[0]!,
       status: response.status,
       contentType: response.headers.get('content-type'),
+      headers: Object.fromEntries(response.headers),
       body: text,
     });
   }

@@ -6,14 +6,21 @@ import addFormatsModule from 'ajv-formats';
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
+interface HeaderObject {
+  $ref?: string;
+  required?: boolean;
+  schema?: unknown;
+}
 interface ResponseObject {
   $ref?: string;
   content?: Record<string, { schema?: unknown }>;
-  headers?: Record<string, unknown>;
+  headers?: Record<string, HeaderObject>;
 }
-type Operation = { responses: Record<string, ResponseObject> };
+type Responses = Record<string, ResponseObject>;
 interface OpenApiDocument {
-  paths: Record<string, Record<string, Operation>>;
+  paths: Record<string, Record<string, { responses: Responses }>>;
+  /** Answers no operation owns (404, 405, 413, 429, 5XX): see the spec's "Protocol-level errors". */
+  'x-protocol-responses': Responses;
 }
 
 /** The bundled document other languages consume: the simulator must answer exactly as it says. */
@@ -39,27 +46,24 @@ function validatorAt(pointer: string): ValidateFunction {
 
 const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
-/**
- * Statuses the server may answer before routing, on operations that do not declare them
- * (a 413 for a body sent to `GET /Status/ping`); operations that take a body document 413.
- */
-const PROTOCOL_STATUSES = new Set([413]);
-
 export interface ObservedResponse {
   method: string;
   /** The request path, without query. */
   path: string;
   status: number;
   contentType: string | null;
+  /** Response headers (any case); none when left out. */
+  headers?: Record<string, string>;
   /** The raw body text. */
   body: string;
 }
 
 /**
- * Check one response against the spec: the operation must exist (or the status is a documented
- * protocol-level error), the status must be declared (exact, or its `5XX` range), the media type
- * must be one the response declares, and the body must validate against that media type's schema.
- * Throws with every problem found.
+ * Check one response against the spec. The status must be declared by the operation (exact, or
+ * its `5XX` range) or, failing that, be one of the document's `x-protocol-responses` (the only
+ * answers for a path or method no operation has); every required header must be present and
+ * every documented header valid; the media type must be one the response declares; and the body
+ * must validate against that media type's schema. Throws with every problem found.
  */
 export function assertMatchesSpec(response: ObservedResponse): void {
   const problems = problemsWith(response);
@@ -78,25 +82,67 @@ function problemsWith(response: ObservedResponse): string[] {
     (candidate) => candidate.toLowerCase() === path.toLowerCase(),
   );
   const operation = specPath ? spec.paths[specPath]?.[method.toLowerCase()] : undefined;
-  if (!specPath || !operation) {
-    const expected = specPath ? 405 : 404;
-    if (status !== expected) return [`no operation ${method} ${path} in the spec, so expected ${expected}`];
-    return checkBody(response, '/components/schemas/ProblemDetails', 'application/problem+json');
+  // The spec's table: 404 is for a path no operation has, 405 for a path without this method.
+  if (!specPath && status === 405) return [`405 for ${path}, which the spec does not have (expected 404)`];
+  if (specPath && !operation && status === 404) {
+    return [`404 for ${specPath}, which the spec has (expected 405 for ${method})`];
   }
-  const base = `/paths/${escapePointer(specPath)}/${method.toLowerCase()}/responses`;
-  const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in operation.responses);
-  if (!key) {
-    if (PROTOCOL_STATUSES.has(status)) {
-      return checkBody(response, '/components/schemas/ProblemDetails', 'application/problem+json');
+  const declared = operation
+    ? lookup(
+        operation.responses,
+        status,
+        `/paths/${escapePointer(specPath!)}/${method.toLowerCase()}/responses`,
+      )
+    : undefined;
+  const found = declared ?? lookup(spec['x-protocol-responses'], status, '/x-protocol-responses', false);
+  if (!found) {
+    return operation
+      ? [`status ${status} is not documented for ${method} ${specPath}, nor as a protocol-level response`]
+      : [`no operation ${method} ${path} in the spec, and ${status} is not a protocol-level response`];
+  }
+  let { pointer, object } = found;
+  while (object.$ref) {
+    pointer = object.$ref.slice(1);
+    object = resolvePointer(pointer) as ResponseObject;
+  }
+  return [...checkHeaders(response, object, pointer), ...checkContent(response, object, pointer, found.key)];
+}
+
+function lookup(responses: Responses, status: number, base: string, withDefault = true) {
+  const keys = [String(status), `${String(status)[0]}XX`, ...(withDefault ? ['default'] : [])];
+  const key = keys.find((candidate) => candidate in responses);
+  return key === undefined
+    ? undefined
+    : { key, pointer: `${base}/${escapePointer(key)}`, object: responses[key]! };
+}
+
+function checkHeaders(response: ObservedResponse, declared: ResponseObject, pointer: string): string[] {
+  const actual = new Map(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const problems: string[] = [];
+  for (const [name, raw] of Object.entries(declared.headers ?? {})) {
+    let headerPointer = `${pointer}/headers/${escapePointer(name)}`;
+    let header = raw;
+    while (header.$ref) {
+      headerPointer = header.$ref.slice(1);
+      header = resolvePointer(headerPointer) as HeaderObject;
     }
-    return [`status ${status} is not documented for ${method} ${specPath}`];
+    const value = actual.get(name.toLowerCase());
+    if (value === undefined) {
+      if (header.required) problems.push(`the required header ${name} is missing`);
+      continue;
+    }
+    if (!header.schema) continue;
+    const validate = validatorAt(`${headerPointer}/schema`);
+    if (!validate(value)) {
+      problems.push(
+        `header ${name}: ${JSON.stringify(value)} ${validate.errors?.[0]?.message ?? 'is invalid'}`,
+      );
+    }
   }
-  let pointer = `${base}/${escapePointer(key)}`;
-  let declared = operation.responses[key]!;
-  while (declared.$ref) {
-    pointer = declared.$ref.slice(1);
-    declared = resolvePointer(pointer) as ResponseObject;
-  }
+  return problems;
+}
+
+function checkContent(response: ObservedResponse, declared: ResponseObject, pointer: string, key: string) {
   const content = declared.content ?? {};
   const mediaTypes = Object.keys(content);
   if (mediaTypes.length === 0) {
@@ -106,19 +152,13 @@ function problemsWith(response: ObservedResponse): string[] {
   if (!mediaType || !mediaTypes.includes(mediaType)) {
     return [`content type ${response.contentType} is not one of ${mediaTypes.join(', ')}`];
   }
-  return checkBody(response, `${pointer}/content/${escapePointer(mediaType)}/schema`, mediaType);
-}
-
-function checkBody(response: ObservedResponse, schemaPointer: string, mediaType: string): string[] {
-  const actualType = response.contentType?.split(';')[0]?.trim().toLowerCase();
-  if (actualType !== mediaType) return [`content type ${response.contentType}, expected ${mediaType}`];
   let body: unknown;
   try {
     body = JSON.parse(response.body);
   } catch {
     return ['the body is not JSON'];
   }
-  const validate = validatorAt(schemaPointer);
+  const validate = validatorAt(`${pointer}/content/${escapePointer(mediaType)}/schema`);
   if (validate(body)) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '(body)'} ${error.message}`);
 }
