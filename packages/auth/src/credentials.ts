@@ -69,9 +69,16 @@ function configLocation(
   env: Record<string, string | undefined>,
   dotenv: Record<string, string> | undefined,
   cwd: string,
-): { path: string; explicit: boolean } {
-  const named = present(options.configPath) ?? present(env.TESTMAX_CONFIG) ?? present(dotenv?.TESTMAX_CONFIG);
-  if (named) return { path: resolve(cwd, named), explicit: true };
+): { path: string; explicit: boolean; namedBy?: 'option' | 'env' | 'dotenv' } {
+  const candidates = [
+    ['option', options.configPath],
+    ['env', env.TESTMAX_CONFIG],
+    ['dotenv', dotenv?.TESTMAX_CONFIG],
+  ] as const;
+  for (const [namedBy, value] of candidates) {
+    const named = present(value);
+    if (named) return { path: resolve(cwd, named), explicit: true, namedBy };
+  }
   // The XDG spec says a relative (or empty) XDG_CONFIG_HOME is invalid and must be ignored.
   const xdg = present(env.XDG_CONFIG_HOME);
   if (xdg && isAbsolute(xdg)) return { path: join(xdg, 'testmax', 'config.json'), explicit: false };
@@ -141,6 +148,15 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
   if (values.baseUrl !== undefined && source.baseUrl) {
     values.baseUrl = normalizeBaseUrl(values.baseUrl, source.baseUrl.description);
   }
+  // A `.env` belongs to whatever directory you are in — a cloned repository, say. Letting it
+  // pick the server while your key comes from elsewhere would send your key to its server.
+  const fromDirectory = (from: CredentialSource | undefined) =>
+    from?.origin === 'dotenv' || (from?.origin === 'config' && config.namedBy === 'dotenv');
+  if (fromDirectory(source.baseUrl) && source.apiKey && !fromDirectory(source.apiKey)) {
+    throw new ConfigError(
+      `The API URL comes from ${source.baseUrl?.description} but the API key from ${source.apiKey.description}, so that file would decide where your key is sent; set TESTMAX_API_URL in the environment (or pass the base URL) as well, or keep the key in the same .env.`,
+    );
+  }
 
   const resolved: ResolvedCredentials = {
     ...values,
@@ -177,6 +193,7 @@ export function loadCredentials(options: LoadCredentialsOptions = {}): Credentia
     const { dotenvPath, configPath } = resolved.searched;
     throw new ConfigError(
       `No TestMax credentials found: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set in the environment, in ${dotenvPath} or in the config file ${configPath}${gateway}; set ${missing.length > 1 ? 'them' : 'it'} in one of those places (config keys username, api_key) or pass ${missing.length > 1 ? 'userName and apiKey' : missing[0] === 'TESTMAX_USERNAME' ? 'userName' : 'apiKey'}.`,
+      { reason: 'missing' },
     );
   }
   return resolved as Credentials;

@@ -115,8 +115,16 @@ export class TimeoutError extends TestMaxError {
 
 /** Credentials or settings are missing or malformed; the message names where the SDK looked. */
 export class ConfigError extends TestMaxError {
-  constructor(message: string, options: TestMaxErrorOptions = {}) {
-    super(message, 'CONFIG_ERROR', options);
+  /**
+   * `missing`: no user name or key was found (set them, or log in); `invalid`: a setting, an
+   * option or a file is malformed (fix it). Lets a tool react without parsing the message.
+   */
+  readonly reason: 'missing' | 'invalid';
+
+  constructor(message: string, options: TestMaxErrorOptions & { reason?: 'missing' | 'invalid' } = {}) {
+    const { reason = 'invalid', ...rest } = options;
+    super(message, 'CONFIG_ERROR', rest);
+    this.reason = reason;
   }
 }
 

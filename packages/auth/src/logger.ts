@@ -21,7 +21,10 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'warn';
 
-export type LogFn = (level: LogLevel, message: string, details?: LogDetails) => void;
+export type LogFn = ((level: LogLevel, message: string, details?: LogDetails) => void) & {
+  /** False when debug lines go nowhere: callers skip building them (they cost on every request). */
+  readonly enabled: boolean;
+};
 
 /** `TESTMAX_DEBUG=1` (or `true`/`yes`) turns on stderr logging when no logger is given. */
 export function debugFromEnvironment(): boolean {
@@ -31,10 +34,18 @@ export function debugFromEnvironment(): boolean {
   return value === '1' || value === 'true' || value === 'yes';
 }
 
+const warn = (message: string) => console.warn(`[testmax] warning: ${message}`);
+
 const stderrLogger: Logger = {
   debug: (message) => console.error(`[testmax] ${message}`),
-  warn: (message) => console.error(`[testmax] warning: ${message}`),
+  warn,
 };
+
+/**
+ * Without a logger, warnings still reach stderr: a background refresh that keeps failing or a
+ * logout that did not revoke the token is something the user must be able to find out.
+ */
+const warningsOnly: Logger = { debug: () => {}, warn };
 
 /**
  * Build the SDK's internal log function. `secrets` is read at each call so a token issued
@@ -44,9 +55,11 @@ export function createLog(
   logger: Logger | false | undefined,
   secrets: () => Iterable<string | undefined>,
 ): LogFn {
-  const sink = logger === false ? undefined : (logger ?? (debugFromEnvironment() ? stderrLogger : undefined));
-  if (!sink) return () => {};
-  return (level, message, details) => {
+  const sink =
+    logger === false ? undefined : (logger ?? (debugFromEnvironment() ? stderrLogger : warningsOnly));
+  const enabled = sink !== undefined && sink !== warningsOnly;
+  const log = (level: LogLevel, message: string, details?: LogDetails) => {
+    if (!sink || (level === 'debug' && !enabled)) return;
     try {
       const safe = redact(message, secrets());
       const safeDetails = details
@@ -60,6 +73,7 @@ export function createLog(
       // A broken logger must never break authentication.
     }
   };
+  return Object.assign(log, { enabled });
 }
 
 /** `POST /Auth/loginKey 200 attempt=1 34ms` */

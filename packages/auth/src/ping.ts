@@ -33,7 +33,7 @@ export async function ping(options: PingOptions = {}): Promise<PingResult> {
       method: 'GET',
       headers: new Headers({ accept: 'application/json' }),
     },
-    { signal: options.signal, readBody: true },
+    { signal: options.signal, read: 'text' },
   );
   interpret(received, { operation: 'public', label: 'GET /Status/ping', secrets: [] });
   return { durationMs: elapsedSince(started) };

@@ -10,15 +10,14 @@ export interface PreparedRequest {
   init: NonNullable<Outgoing['init']>;
 }
 
-function resolve(input: string, baseUrl: string): string {
-  // A leading '/' is always relative; otherwise only a parse tells (and it is rare).
+function resolve(input: string, baseUrl: string): URL {
+  // A leading '/' is always relative; otherwise only a parse tells.
   if (!input.startsWith('/')) {
     try {
-      new URL(input);
-      return input;
+      return new URL(input);
     } catch {}
   }
-  return `${baseUrl}${input.startsWith('/') ? '' : '/'}${input}`;
+  return new URL(`${baseUrl}${input.startsWith('/') ? '' : '/'}${input}`);
 }
 
 /** Bodies that are re-sendable as they are: no need to buffer a copy. */
@@ -51,7 +50,7 @@ export async function prepareRequest(
     (body === undefined || (method !== 'GET' && method !== 'HEAD'))
   ) {
     return {
-      url: new URL(typeof input === 'string' ? resolve(input, baseUrl) : input),
+      url: typeof input === 'string' ? resolve(input, baseUrl) : new URL(input),
       method,
       headers: new Headers(init?.headers),
       body,
@@ -81,17 +80,17 @@ export async function prepareRequest(
   };
 }
 
-let parsedBase: { baseUrl: string; origin: string; prefix: string } | undefined;
-
-/** Only requests to the session's own API get the bearer: a token must never leak elsewhere. */
-export function isUnderBase(url: URL, baseUrl: string): boolean {
-  if (parsedBase?.baseUrl !== baseUrl) {
-    const base = new URL(baseUrl);
-    parsedBase = { baseUrl, origin: base.origin, prefix: base.pathname.replace(/\/+$/, '') };
-  }
-  const { origin, prefix } = parsedBase;
-  if (url.origin !== origin) return false;
-  return prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+/**
+ * A test for "is this URL under the session's API?", with the base parsed once. Only those
+ * requests get the bearer: a token must never leak to another host.
+ */
+export function baseMatcher(baseUrl: string): (url: URL) => boolean {
+  const base = new URL(baseUrl);
+  const { origin } = base;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return (url) =>
+    url.origin === origin &&
+    (prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
 }
 
 /** The request with the bearer set (a new token on the retry replaces the old one). */
@@ -101,44 +100,161 @@ export function toOutgoing(prepared: PreparedRequest, token: string | undefined)
   return { url: prepared.url, method: prepared.method, headers, body: prepared.body, init: prepared.init };
 }
 
+const decoder = new TextDecoder();
+
+export function decodeText(bytes: ArrayBuffer): string {
+  return decoder.decode(bytes);
+}
+
+/**
+ * A refusal envelope is a few dozen bytes; anything much longer is data, not "your token was
+ * refused", and is not parsed a second time just to find out.
+ */
+const MAX_REFUSAL_BYTES = 4096;
+
+const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65]; // "false"
+
+/** Whether the body holds the word `false` at all: without it there is nothing to parse. */
+function mentionsFalse(body: ArrayBuffer | string): boolean {
+  if (typeof body === 'string') return body.includes('false');
+  const bytes = new Uint8Array(body);
+  outer: for (
+    let i = bytes.indexOf(0x66);
+    i !== -1 && i <= bytes.length - 5;
+    i = bytes.indexOf(0x66, i + 1)
+  ) {
+    for (let j = 1; j < 5; j++) if (bytes[i + j] !== FALSE[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 /**
  * A refused bearer: a bare 401, or (TestMax's other style) HTTP 200 whose JSON body says
  * `success: false` with errorCode 1 or 3.
  */
-export function isUnauthorized(status: number, contentType: string | null, text: string): boolean {
+export function isRefusal(status: number, contentType: string | null, body: ArrayBuffer | string): boolean {
   if (status === 401) return true;
   if (status !== 200 || !contentType?.toLowerCase().includes('json')) return false;
+  const size = typeof body === 'string' ? body.length : body.byteLength;
+  if (size > MAX_REFUSAL_BYTES || !mentionsFalse(body)) return false;
   try {
-    const body = JSON.parse(text) as { success?: unknown; errorCode?: unknown };
-    return body.success === false && (body.errorCode === 1 || body.errorCode === 3);
+    const parsed = JSON.parse(typeof body === 'string' ? body : decodeText(body)) as {
+      success?: unknown;
+      errorCode?: unknown;
+    };
+    return parsed.success === false && (parsed.errorCode === 1 || parsed.errorCode === 3);
   } catch {
     return false;
   }
 }
 
-/** {@link isUnauthorized} for a response that must stay readable: reads a clone. */
+/** {@link isRefusal} for a response that must stay readable: reads a clone. */
 export async function isUnauthorizedResponse(response: Response): Promise<boolean> {
   if (response.status !== 200) return response.status === 401;
   const contentType = response.headers.get('content-type');
-  return contentType?.toLowerCase().includes('json') === true
-    ? isUnauthorized(200, contentType, await response.clone().text())
-    : false;
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (!contentType?.toLowerCase().includes('json') || length > MAX_REFUSAL_BYTES) return false;
+  return isRefusal(200, contentType, await response.clone().arrayBuffer());
 }
 
 /** Statuses whose Response must have a null body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-/** A Response carrying `text` (already read) with the original's status, headers and url. */
-export function rebuildResponse(original: Response, text: string): Response {
-  const headers = new Headers(original.headers);
-  // The text is decoded: the original encoding and length no longer describe it.
-  headers.delete('content-encoding');
-  headers.delete('content-length');
-  const response = new Response(NULL_BODY.has(original.status) ? null : text, {
-    status: original.status,
-    statusText: original.statusText,
-    headers,
-  });
-  Object.defineProperty(response, 'url', { value: original.url });
-  return response;
+function unusable(): TypeError {
+  return new TypeError('Body is unusable: Body has already been read');
+}
+
+/**
+ * A `Response` whose body was already read into memory (inside the attempt, so the timeout
+ * covered it). Reading it parses the bytes directly: a rebuilt `Response` would cost a new
+ * `ReadableStream` plus a second stream read per call — most of `session.fetch`'s overhead on
+ * Node 20. Anything that needs a real stream (`body`, `clone`, `blob`, `formData`) gets one,
+ * made on first use, and from then on the object behaves exactly like a plain `Response`.
+ */
+class BufferedResponse extends Response {
+  readonly #original: Response;
+  #bytes: ArrayBuffer | null;
+  #used = false;
+  #plain: Response | undefined;
+
+  constructor(original: Response, bytes: ArrayBuffer | null, headers: Headers) {
+    super(null, { status: original.status, statusText: original.statusText, headers });
+    this.#original = original;
+    this.#bytes = bytes;
+  }
+
+  /** The stand-in with a real stream, once something needs one. */
+  #stream(): Response {
+    if (!this.#plain) {
+      this.#plain = new Response(this.#used ? new ReadableStream() : this.#bytes, this);
+      if (this.#used) void this.#plain.text().catch(() => {});
+      this.#bytes = null;
+    }
+    return this.#plain;
+  }
+
+  #take(): ArrayBuffer {
+    if (this.#used) throw unusable();
+    this.#used = true;
+    const bytes = this.#bytes ?? new ArrayBuffer(0);
+    this.#bytes = null;
+    return bytes;
+  }
+
+  override get url(): string {
+    return this.#original.url;
+  }
+  override get redirected(): boolean {
+    return this.#original.redirected;
+  }
+  override get type(): ResponseType {
+    return this.#original.type;
+  }
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    return this.#bytes === null && !this.#plain && !this.#used ? null : this.#stream().body;
+  }
+  override get bodyUsed(): boolean {
+    return this.#plain ? this.#plain.bodyUsed : this.#used;
+  }
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#plain ? this.#plain.arrayBuffer() : this.#take();
+  }
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+  override async text(): Promise<string> {
+    return this.#plain ? this.#plain.text() : decoder.decode(this.#take());
+  }
+  override async json(): Promise<unknown> {
+    return this.#plain ? this.#plain.json() : JSON.parse(decoder.decode(this.#take()));
+  }
+  override blob(): Promise<Blob> {
+    return this.#stream().blob();
+  }
+  override formData(): Promise<FormData> {
+    return this.#stream().formData();
+  }
+  override clone(): Response {
+    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    if (this.#plain) return this.#plain.clone();
+    return new BufferedResponse(
+      this.#original,
+      this.#bytes === null ? null : this.#bytes.slice(0),
+      this.headers,
+    );
+  }
+}
+
+/** A Response carrying `body` (already read) with the original's status, headers and url. */
+export function rebuildResponse(original: Response, body: ArrayBuffer): Response {
+  let { headers } = original;
+  if (headers.has('content-encoding')) {
+    // The body is decoded (fetch undid the content-encoding): the original encoding and length
+    // no longer describe it. Without an encoding the bytes are exactly what the headers say.
+    headers = new Headers(headers);
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return new BufferedResponse(original, NULL_BODY.has(original.status) ? null : body, headers);
 }

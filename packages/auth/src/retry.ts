@@ -1,3 +1,6 @@
+import { checkNumber, definedFields } from './check.js';
+import { ConfigError } from './errors.js';
+
 /** How failed requests are retried. Every field is optional; see {@link DEFAULT_RETRY}. */
 export interface RetryOptions {
   /** Retries after the first attempt (so `retries: 2` means at most 3 attempts). */
@@ -11,7 +14,12 @@ export interface RetryOptions {
    * {@link RateLimitError} (for 429) or the failed response, rather than sleeping for an hour.
    */
   maxRetryAfterMs?: number;
-  /** HTTP methods that `session.fetch` retries. The SDK's own calls are always safe to repeat. */
+  /**
+   * HTTP methods whose requests `session.fetch` retries after a failure that may have reached
+   * the server (timeout, reset, 408, 5xx). Requests of other methods are retried only when they
+   * certainly were not processed (connection refused, 429). The SDK's own calls and the
+   * TestMax endpoints known to be read-only are always retried; see `isSafeToRepeat`.
+   */
   methods?: readonly string[];
 }
 
@@ -22,20 +30,39 @@ export const DEFAULT_RETRY: ResolvedRetry = Object.freeze({
   minDelayMs: 250,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
-  // Every TestMax endpoint is a POST, and the ones this SDK knows are safe to repeat.
-  methods: Object.freeze(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'POST']),
+  // The idempotent methods of RFC 9110. POST is not among them: an order sent twice is two
+  // orders. TestMax's own read-only POST endpoints are recognised by path instead.
+  methods: Object.freeze(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']),
 });
 
 export function resolveRetry(options: RetryOptions | false | undefined): ResolvedRetry {
   if (options === false) return { ...DEFAULT_RETRY, retries: 0 };
-  const merged = { ...DEFAULT_RETRY, ...options };
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ConfigError('The option retry must be an object of retry settings, or false.');
+  }
+  const merged = { ...DEFAULT_RETRY, ...definedFields(options) };
+  if (!Array.isArray(merged.methods) || !merged.methods.every((m) => typeof m === 'string')) {
+    throw new ConfigError('The option retry.methods must be an array of HTTP method names.');
+  }
   return {
-    ...merged,
-    retries: Math.max(0, Math.floor(merged.retries)),
-    minDelayMs: Math.max(0, merged.minDelayMs),
-    maxDelayMs: Math.max(0, merged.maxDelayMs),
+    retries: checkNumber('retry.retries', merged.retries, { min: 0, max: 20, integer: true }),
+    minDelayMs: checkNumber('retry.minDelayMs', merged.minDelayMs, { min: 0 }),
+    maxDelayMs: checkNumber('retry.maxDelayMs', merged.maxDelayMs, { min: 0 }),
+    maxRetryAfterMs: checkNumber('retry.maxRetryAfterMs', merged.maxRetryAfterMs, { min: 0, infinite: true }),
     methods: merged.methods.map((m) => m.toUpperCase()),
   };
+}
+
+/**
+ * TestMax (ProjectX Gateway) endpoints that read or only touch the session, so repeating one
+ * is harmless although it is a POST: the auth calls, ping, and the search/list/history reads.
+ */
+const READ_ONLY_PATH =
+  /\/(?:Auth\/(?:loginKey|validate|logout)|Status\/ping|[A-Za-z]+\/(?:search[A-Za-z]*|available)|History\/retrieveBars)$/i;
+
+/** May `method` to `path` be sent again after a failure that may have reached the server? */
+export function isSafeToRepeat(method: string, path: string, policy: ResolvedRetry): boolean {
+  return policy.methods.includes(method) || (method === 'POST' && READ_ONLY_PATH.test(path));
 }
 
 /** Statuses worth another attempt: request timeout, rate limit, server-side failures. */

@@ -1,6 +1,6 @@
 import { createClient, DEFAULT_BASE_URL, type TestMaxClient, type TradingAccount } from '@testmax/client';
 import type { Middleware } from 'openapi-fetch';
-import { untilAborted } from './abort.js';
+import { abortReason, untilAborted } from './abort.js';
 import { isTradingAccount, selectAccount } from './accounts.js';
 import { normalizeBaseUrl } from './base-url.js';
 import type { Clock } from './clock.js';
@@ -17,14 +17,16 @@ import { createLog, type LogFn } from './logger.js';
 import type { AuthSessionOptions, FromEnvOptions } from './options.js';
 import { REDACTED } from './redact.js';
 import {
-  isUnauthorized,
+  baseMatcher,
+  decodeText,
+  isRefusal,
   isUnauthorizedResponse,
-  isUnderBase,
   type PreparedRequest,
   prepareRequest,
   rebuildResponse,
   toOutgoing,
 } from './request.js';
+import { isSafeToRepeat } from './retry.js';
 import { SingleFlight } from './single-flight.js';
 import {
   type Anchor,
@@ -52,6 +54,10 @@ export interface CallOptions {
 type RefreshOutcome = 'renewed' | 'same' | 'rejected' | 'discarded';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+// Where the runtime lacks Symbol.asyncDispose (older Safari), the key TypeScript's own
+// `await using` helper falls back to, so a polyfill loaded later still finds the method.
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 function errorText(error: unknown): string {
   if (error instanceof TestMaxError) return error.message;
@@ -84,14 +90,21 @@ export class AuthSession {
   readonly #log: LogFn;
   #client: TestMaxClient | undefined;
   #account: TradingAccount | undefined;
+  /** The `Account/search` behind `accountInfo` while it runs: concurrent readers share it. */
+  #accountLookup: Promise<TradingAccount> | undefined;
+  readonly #isUnderBase: (url: URL) => boolean;
   /** Buffered bodies of requests that went through `middleware`, for the retry after a 401. */
-  readonly #middlewareRequests = new WeakMap<Request, { prepared: PreparedRequest; generation: number }>();
+  readonly #middlewareRequests = new WeakMap<
+    Request,
+    { prepared: PreparedRequest; generation: number; epoch: number }
+  >();
 
   constructor(options: AuthSessionOptions) {
     const { userName, apiKey, token } = options ?? ({} as AuthSessionOptions);
     if (typeof userName !== 'string' || userName.trim() === '') {
       throw new ConfigError(
         'AuthSession needs a userName (the account e-mail); pass it, or set TESTMAX_USERNAME and use AuthSession.fromEnv().',
+        { reason: 'missing' },
       );
     }
     const key = typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : undefined;
@@ -99,22 +112,18 @@ export class AuthSession {
     if (!key && !initialToken) {
       throw new ConfigError(
         'AuthSession needs an apiKey (or a previously issued token); pass it, or set TESTMAX_API_KEY and use AuthSession.fromEnv().',
-      );
-    }
-    const refreshAt = options.refreshAt;
-    if (refreshAt !== undefined && !(refreshAt > 0 && refreshAt <= 1)) {
-      throw new ConfigError(
-        `refreshAt must be a fraction of the token lifetime in (0, 1], got ${refreshAt}; the default is 0.8.`,
+        { reason: 'missing' },
       );
     }
     this.userName = userName.trim();
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.accountName = options.accountName?.trim() || undefined;
     this.#apiKey = key;
-    this.#policy = resolveLifecycle(options.lifecycle, refreshAt);
+    this.#policy = resolveLifecycle(options.lifecycle, options.refreshAt);
     this.#log = createLog(options.logger, () => this.#secrets());
     this.#transport = createTransport(options, this.#log, () => this.#secrets());
     this.#clock = this.#transport.clock;
+    this.#isUnderBase = baseMatcher(this.baseUrl);
     if (initialToken) this.#install(initialToken, 'claims');
   }
 
@@ -148,6 +157,7 @@ export class AuthSession {
         'This session has no API key, so it cannot log in; pass apiKey or set TESTMAX_API_KEY.',
       );
     }
+    if (options.signal?.aborted) throw abortReason(options.signal);
     await untilAborted(this.#login(), options.signal);
   }
 
@@ -169,6 +179,7 @@ export class AuthSession {
     await this.#currentToken(options.signal);
     const state = this.#state;
     if (!state) throw this.#loggedOutError();
+    if (options.signal?.aborted) throw abortReason(options.signal);
     const outcome = await untilAborted(this.#refresh(state), options.signal);
     if (outcome === 'rejected') {
       throw new TokenExpiredError(
@@ -195,6 +206,7 @@ export class AuthSession {
     this.#generation++;
     this.#state = undefined;
     this.#account = undefined;
+    this.#accountLookup = undefined;
     // Runs in flight are void now; whoever asks after this logout starts afresh.
     this.#logins.forget();
     this.#refreshes.forget();
@@ -224,12 +236,19 @@ export class AuthSession {
    */
   get accountInfo(): Promise<TradingAccount> {
     if (this.#account) return Promise.resolve(this.#account);
+    if (this.#accountLookup) return this.#accountLookup;
     const epoch = this.#epoch;
-    return this.accounts().then((list) => {
-      const account = selectAccount(list, this.accountName);
-      if (epoch === this.#epoch) this.#account = account;
-      return account;
-    });
+    const lookup = this.accounts()
+      .then((list) => {
+        const account = selectAccount(list, this.accountName);
+        if (epoch === this.#epoch) this.#account = account;
+        return account;
+      })
+      .finally(() => {
+        if (this.#accountLookup === lookup) this.#accountLookup = undefined;
+      });
+    this.#accountLookup = lookup;
+    return lookup;
   }
 
   /**
@@ -248,46 +267,38 @@ export class AuthSession {
    */
   async #fetch(input: RequestInfo | URL, init: RequestInit | undefined, strict: boolean): Promise<Response> {
     const prepared = await prepareRequest(input, init, this.baseUrl);
-    const authenticated =
-      isUnderBase(prepared.url, this.baseUrl) && !prepared.url.pathname.endsWith('/Auth/loginKey');
+    const { url, method, signal } = prepared;
+    const authenticated = this.#isUnderBase(url) && !url.pathname.endsWith('/Auth/loginKey');
     if (!authenticated) {
-      return (
-        await send(this.#transport, toOutgoing(prepared, undefined), {
-          signal: prepared.signal,
-          readBody: false,
-        })
-      ).response;
+      return (await send(this.#transport, toOutgoing(prepared, undefined), { signal })).response;
     }
+    const idempotent = isSafeToRepeat(method, url.pathname, this.#transport.retry);
+    const epoch = this.#epoch;
     for (let attempt = 1; ; attempt++) {
-      const { token, generation } = await this.#currentToken(prepared.signal);
-      // The body is read once, inside the attempt (so a cut body is timed out and retried):
-      // the 401-in-a-200 check and the strict check use the text, and the caller gets a copy.
-      const { response, text = '' } = await send(this.#transport, toOutgoing(prepared, token), {
-        signal: prepared.signal,
-        readBody: true,
-      });
+      const { token, generation } = await this.#currentToken(signal, epoch);
+      // The body is read once, inside the attempt (so a cut body is timed out and retried),
+      // as bytes: the refusal and strict checks decode what they need, the caller gets it all.
+      const { response, bytes = new ArrayBuffer(0) } = await send(
+        this.#transport,
+        toOutgoing(prepared, token),
+        { signal, read: 'bytes', idempotent },
+      );
       const contentType = response.headers.get('content-type');
-      if (attempt === 1 && isUnauthorized(response.status, contentType, text)) {
-        this.#log(
-          'debug',
-          `${prepared.method} ${prepared.url.pathname} token refused; logging in again and retrying once`,
-        );
+      // After a logout the refusal is expected: logging in again would undo the logout.
+      if (attempt === 1 && epoch === this.#epoch && isRefusal(response.status, contentType, bytes)) {
+        this.#log('debug', `${method} ${url.pathname} token refused; logging in again and retrying once`);
         this.#markRejected(generation);
         continue;
       }
-      if (strict && response.ok && response.status !== 204 && prepared.method !== 'HEAD') {
+      if (strict && response.ok && response.status !== 204 && method !== 'HEAD') {
+        const text = decodeText(bytes);
         try {
           JSON.parse(text);
         } catch {
-          throw notJsonError(
-            `${prepared.method} ${prepared.url.pathname}`,
-            text,
-            contentType ?? '',
-            response.status,
-          );
+          throw notJsonError(`${method} ${url.pathname}`, text, contentType ?? '', response.status);
         }
       }
-      return rebuildResponse(response, text);
+      return rebuildResponse(response, bytes);
     }
   }
 
@@ -300,19 +311,21 @@ export class AuthSession {
     onRequest: async ({ request }) => {
       const url = new URL(request.url);
       // Decided before reading the body: a request left alone must keep it.
-      if (!isUnderBase(url, this.baseUrl) || url.pathname.endsWith('/Auth/loginKey')) return request;
+      if (!this.#isUnderBase(url) || url.pathname.endsWith('/Auth/loginKey')) return request;
+      const epoch = this.#epoch;
       const prepared = await prepareRequest(request, undefined, this.baseUrl);
       const { token, generation } = await this.#currentToken(prepared.signal);
       const outgoing = this.#requestFor(prepared, token);
-      this.#middlewareRequests.set(outgoing, { prepared, generation });
+      this.#middlewareRequests.set(outgoing, { prepared, generation, epoch });
       return outgoing;
     },
     onResponse: async ({ request, response, options }) => {
       const sent = this.#middlewareRequests.get(request);
-      if (!sent || !(await isUnauthorizedResponse(response))) return undefined;
+      // After a logout the refusal is expected: logging in again would undo the logout.
+      if (!sent || sent.epoch !== this.#epoch || !(await isUnauthorizedResponse(response))) return undefined;
       await response.body?.cancel().catch(() => {});
       this.#markRejected(sent.generation);
-      const { token } = await this.#currentToken(sent.prepared.signal);
+      const { token } = await this.#currentToken(sent.prepared.signal, sent.epoch);
       return options.fetch(this.#requestFor(sent.prepared, token));
     },
   };
@@ -331,7 +344,7 @@ export class AuthSession {
    * logout that fails (network down) is logged as a warning, since the token is dropped
    * locally anyway and an error here would mask the block's own.
    */
-  async [Symbol.asyncDispose](): Promise<void> {
+  async [ASYNC_DISPOSE](): Promise<void> {
     try {
       await this.logout();
     } catch (error) {
@@ -389,7 +402,14 @@ export class AuthSession {
     if (this.#state && this.#state.generation === generation) this.#state.rejected = true;
   }
 
-  async #currentToken(signal: AbortSignal | undefined): Promise<{ token: string; generation: number }> {
+  /**
+   * @param epoch the `#epoch` when the caller's call began: a call that began before a logout
+   * must not log in again on its own (that would undo the logout).
+   */
+  async #currentToken(
+    signal: AbortSignal | undefined,
+    epoch?: number,
+  ): Promise<{ token: string; generation: number }> {
     const state = this.#state;
     if (state && !state.rejected) {
       const now = this.#clock.now();
@@ -399,6 +419,8 @@ export class AuthSession {
         return { token: state.token, generation: state.generation };
       }
     }
+    if (signal?.aborted) throw abortReason(signal);
+    if (epoch !== undefined && epoch !== this.#epoch) throw this.#loggedOutError();
     if (!this.#apiKey) {
       throw new TokenExpiredError(
         state
@@ -441,6 +463,7 @@ export class AuthSession {
   }
 
   #refresh(state: TokenState): Promise<RefreshOutcome> {
+    const epoch = this.#epoch;
     return this.#refreshes.run(async () => {
       const current = this.#state;
       if (!current || current.generation !== state.generation) return 'discarded';
@@ -455,6 +478,11 @@ export class AuthSession {
       }
       // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
       if (this.#state !== current) {
+        const orphan = outcome.kind === 'ok' ? tokenFrom(outcome.body) : undefined;
+        if (orphan && orphan !== current.token && epoch !== this.#epoch) {
+          // A token renewed for a session that logged out must not stay valid: revoke it.
+          this.#callApi('/Auth/logout', {}, 'authenticated', orphan).catch(() => {});
+        }
         this.#log('debug', 'refresh: discarded (the session logged out or logged in again meanwhile)');
         return 'discarded';
       }
@@ -477,10 +505,13 @@ export class AuthSession {
   }
 
   async #authenticatedCall(path: string, body: unknown, signal: AbortSignal | undefined): Promise<Envelope> {
+    const epoch = this.#epoch;
     for (let attempt = 1; ; attempt++) {
-      const { token, generation } = await this.#currentToken(signal);
+      const { token, generation } = await this.#currentToken(signal, epoch);
       const outcome = await this.#callApi(path, body, 'authenticated', token, signal);
       if (outcome.kind === 'ok') return outcome.body;
+      // Refused because logout() revoked the token meanwhile: logging in again would undo it.
+      if (epoch !== this.#epoch) throw this.#loggedOutError();
       if (attempt > 1) {
         throw new TokenExpiredError(
           `The TestMax API refused a freshly issued session token for POST ${path}; check the base URL, then try again later.`,
@@ -504,7 +535,7 @@ export class AuthSession {
     const received = await send(
       this.#transport,
       { url, method: 'POST', headers, body: JSON.stringify(body) },
-      { signal, readBody: true },
+      { signal, read: 'text' },
     );
     return interpret(received, { operation, label: `POST ${path}`, secrets: this.#secrets() });
   }

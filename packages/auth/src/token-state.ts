@@ -1,3 +1,5 @@
+import { checkNumber, definedFields } from './check.js';
+import { ConfigError } from './errors.js';
 import { decodeJwt, MAX_DATE_SECONDS } from './jwt.js';
 
 /**
@@ -116,6 +118,29 @@ export function resolveLifecycle(
   options: LifecycleOptions | undefined,
   refreshAt: number | undefined,
 ): LifecyclePolicy {
-  const merged = { ...DEFAULT_LIFECYCLE, ...options, ...(refreshAt === undefined ? {} : { refreshAt }) };
-  return merged;
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ConfigError('The option lifecycle must be an object of lifecycle settings.');
+  }
+  const merged = { ...DEFAULT_LIFECYCLE, ...definedFields(options), ...definedFields({ refreshAt }) };
+  const fraction = (name: keyof LifecyclePolicy, above: boolean, max: number) =>
+    checkNumber(name === 'refreshAt' ? 'refreshAt' : `lifecycle.${name}`, merged[name], {
+      min: 0,
+      above,
+      max,
+    });
+  const ms = (name: keyof LifecyclePolicy, above = false) =>
+    checkNumber(`lifecycle.${name}`, merged[name], { min: 0, above, infinite: !above });
+  return {
+    // 0 would refresh on every call; 1 means "never in the background, only at expiry".
+    refreshAt: fraction('refreshAt', true, 1),
+    expiryMargin: fraction('expiryMargin', false, 0.5),
+    expiryMarginMaxMs: ms('expiryMarginMaxMs'),
+    // 0 would call validate on every request while it keeps answering the same token.
+    backoff: fraction('backoff', true, 1),
+    backoffMaxMs: ms('backoffMaxMs', true),
+    assumedLifetimeMs: checkNumber('lifecycle.assumedLifetimeMs', merged.assumedLifetimeMs, {
+      min: 0,
+      above: true,
+    }),
+  };
 }

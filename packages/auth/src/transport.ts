@@ -1,4 +1,5 @@
 import { abortReason, attemptSignal, sleep } from './abort.js';
+import { checkNumber } from './check.js';
 import { type Clock, elapsedSince, performanceNow, systemClock } from './clock.js';
 import { ConfigError, NetworkError, TimeoutError } from './errors.js';
 import { formatRequestLine, type LogFn } from './logger.js';
@@ -47,7 +48,8 @@ export function createTransport(
     // Called unbound: some fetch implementations throw "Illegal invocation" otherwise.
     fetch: (input, init) => fetchImpl(input, init),
     clock: options.clock ?? systemClock,
-    timeoutMs: options.timeoutMs ?? 15_000,
+    // 0 (or Infinity) means no timeout.
+    timeoutMs: checkNumber('timeoutMs', options.timeoutMs ?? 15_000, { min: 0, infinite: true }),
     retry: resolveRetry(options.retry),
     random: options.random ?? Math.random,
     log,
@@ -66,17 +68,37 @@ export interface Outgoing {
 
 export interface SendOptions {
   signal?: AbortSignal | undefined;
-  /** Read the body inside the attempt, so a slow or cut body is timed out and retried too. */
-  readBody: boolean;
+  /**
+   * Read the body inside the attempt, so a slow or cut body is timed out and retried too:
+   * as text (the SDK's own JSON calls) or as bytes (`session.fetch`, which must hand back any
+   * body, binary included, exactly as it came).
+   */
+  read?: 'text' | 'bytes' | undefined;
+  /**
+   * False for a request that must not be sent twice if it may have been processed (a POST the
+   * SDK does not know to be read-only): then only a refused connection and a 429 are retried.
+   * Default true.
+   */
+  idempotent?: boolean;
 }
 
 export interface Received {
   response: Response;
-  /** The body, when `readBody` was set. */
+  /** The body, when `read` was `'text'`. */
   text?: string;
+  /** The body, when `read` was `'bytes'`. */
+  bytes?: ArrayBuffer;
   attempts: number;
   /** `Retry-After` of the final response, in ms, if it had one. */
   retryAfterMs?: number;
+}
+
+/** Failures that happen before a request reaches the server: repeating them is always safe. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+function failureCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 /** Describe a fetch failure without its stack: "ECONNRESET", "fetch failed: other side closed". */
@@ -86,6 +108,29 @@ function describeFailure(error: unknown): string {
   if (cause && typeof cause.message === 'string') return cause.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Everything an error shows when inspected: messages, stacks and fields, causes included. */
+function inspectable(error: unknown, depth = 0): string {
+  if (!(error instanceof Error) || depth > 3) return String(error);
+  let fields = '';
+  try {
+    fields = JSON.stringify(error) ?? '';
+  } catch {}
+  return `${error.stack ?? error.message} ${fields} ${inspectable((error as { cause?: unknown }).cause, depth + 1)}`;
+}
+
+/**
+ * The fetch failure to keep as `cause`, unless inspecting it would show a secret (a custom
+ * fetch whose errors carry the request's headers): then a redacted stand-in with its code.
+ */
+function safeCause(error: unknown, secrets: Iterable<string | undefined>): unknown {
+  const list = [...secrets];
+  const text = inspectable(error);
+  if (redact(text, list) === text) return error;
+  const standIn = new Error(redact(error instanceof Error ? error.message : String(error), list));
+  const code = failureCode(error);
+  return code === undefined ? standIn : Object.assign(standIn, { code });
 }
 
 function attemptsText(n: number): string {
@@ -98,15 +143,18 @@ function attemptsText(n: number): string {
  * A caller's abort stops at once with the signal's reason; nothing else is retried.
  */
 export async function send(cfg: TransportConfig, out: Outgoing, options: SendOptions): Promise<Received> {
-  const { signal, readBody } = options;
+  const { signal, read } = options;
+  const idempotent = options.idempotent !== false;
   const label = `${out.method} ${out.url.pathname}`;
-  const maxAttempts = cfg.retry.methods.includes(out.method) ? cfg.retry.retries + 1 : 1;
+  const maxAttempts = cfg.retry.retries + 1;
+  const { log } = cfg;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortReason(signal);
     const started = performanceNow();
     const guard = attemptSignal(signal, cfg.timeoutMs, cfg.clock);
     let response: Response;
     let text: string | undefined;
+    let bytes: ArrayBuffer | undefined;
     try {
       response = await cfg.fetch(out.url.toString(), {
         ...out.init,
@@ -115,7 +163,8 @@ export async function send(cfg: TransportConfig, out: Outgoing, options: SendOpt
         ...(out.body === undefined ? {} : { body: out.body }),
         signal: guard.signal,
       });
-      if (readBody) text = await response.text();
+      if (read === 'text') text = await response.text();
+      else if (read === 'bytes') bytes = await response.arrayBuffer();
     } catch (error) {
       guard.dispose();
       if (signal?.aborted) throw abortReason(signal);
@@ -129,64 +178,67 @@ export async function send(cfg: TransportConfig, out: Outgoing, options: SendOpt
               `Could not reach the TestMax API at ${out.url.host} for ${label} (${describeFailure(error)}) after ${attemptsText(attempt)}; check your network connection and the base URL.`,
               cfg.secrets(),
             ),
-            { cause: error },
+            { cause: safeCause(error, cfg.secrets()) },
           );
-      const retrying = attempt < maxAttempts;
+      // A request that may have reached the server is repeated only if that is harmless.
+      const retrying =
+        attempt < maxAttempts && (idempotent || (!guard.timedOut && NOT_SENT.has(failureCode(error) ?? '')));
       const delay = retrying ? backoffDelay(attempt, cfg.retry, cfg.random) : undefined;
-      cfg.log(
-        'debug',
-        formatRequestLine({
-          method: out.method,
-          path: out.url.pathname,
-          outcome: guard.timedOut ? 'timeout' : `network error (${describeFailure(error)})`,
-          attempt,
-          durationMs: elapsedSince(started),
-          retryInMs: delay,
-        }),
-        {
-          method: out.method,
-          path: out.url.pathname,
-          attempt,
-          durationMs: elapsedSince(started),
-          error: failure.code,
-        },
-      );
+      if (log.enabled) {
+        const durationMs = elapsedSince(started);
+        log(
+          'debug',
+          formatRequestLine({
+            method: out.method,
+            path: out.url.pathname,
+            outcome: guard.timedOut ? 'timeout' : `network error (${describeFailure(error)})`,
+            attempt,
+            durationMs,
+            retryInMs: delay,
+          }),
+          { method: out.method, path: out.url.pathname, attempt, durationMs, error: failure.code },
+        );
+      }
       if (delay === undefined) throw failure;
       await sleep(delay, cfg.clock, signal);
       continue;
     }
-    if (readBody) guard.dispose();
+    if (read) guard.dispose();
     else guard.disposeTimer();
 
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), cfg.clock.now());
+    const { status } = response;
+    const retryAfter = response.headers.get('retry-after');
+    const retryAfterMs = retryAfter === null ? undefined : parseRetryAfter(retryAfter, cfg.clock.now());
     let delay: number | undefined;
-    if (isRetryableStatus(response.status) && attempt < maxAttempts) {
+    // A 429 was refused, not processed: repeating it is harmless whatever the request.
+    if (isRetryableStatus(status) && attempt < maxAttempts && (idempotent || status === 429)) {
       if (retryAfterMs === undefined) delay = backoffDelay(attempt, cfg.retry, cfg.random);
       // Waiting longer than allowed is worse than failing now with a clear error.
       else if (retryAfterMs <= cfg.retry.maxRetryAfterMs) delay = retryAfterMs;
     }
-    const durationMs = elapsedSince(started);
-    cfg.log(
-      'debug',
-      formatRequestLine({
-        method: out.method,
-        path: out.url.pathname,
-        status: response.status,
-        attempt,
-        durationMs,
-        retryInMs: delay,
-      }),
-      { method: out.method, path: out.url.pathname, status: response.status, attempt, durationMs },
-    );
-    if (delay === undefined) {
-      return {
-        response,
-        ...(text === undefined ? {} : { text }),
-        attempts: attempt,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      };
+    if (log.enabled) {
+      const durationMs = elapsedSince(started);
+      log(
+        'debug',
+        formatRequestLine({
+          method: out.method,
+          path: out.url.pathname,
+          status,
+          attempt,
+          durationMs,
+          retryInMs: delay,
+        }),
+        { method: out.method, path: out.url.pathname, status, attempt, durationMs },
+      );
     }
-    if (!readBody) {
+    if (delay === undefined) {
+      const received: Received = { response, attempts: attempt };
+      if (text !== undefined) received.text = text;
+      if (bytes !== undefined) received.bytes = bytes;
+      if (retryAfterMs !== undefined) received.retryAfterMs = retryAfterMs;
+      return received;
+    }
+    if (!read) {
       guard.dispose();
       await response.body?.cancel().catch(() => {});
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, TestMaxError } from '../src/index.js';
+import { ApiError, AuthSession, TestMaxError } from '../src/index.js';
 import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
-import { closeServersAfterEach, demoSession, mockServer } from './helpers/server.js';
+import { closeServersAfterEach, demoSession, foreignServer, mockServer } from './helpers/server.js';
 
 closeServersAfterEach();
 guardUnhandledRejections();
@@ -76,5 +76,19 @@ describe('session.fetch stays a faithful fetch', () => {
     expect(response.bodyUsed).toBe(false);
     expect(response.url).toBe(`${other.url}/Account/search`);
     expect(await response.text()).toBe(HTML);
+  });
+
+  it('a binary answer from under baseUrl reaches the caller byte for byte', async () => {
+    // Not valid UTF-8: decoding it as text and re-encoding would turn it into U+FFFD.
+    const bytes = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0x80, 0xc3]);
+    const api = await foreignServer({
+      status: 200,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    const session = new AuthSession({ userName: 'u@example.com', token: 'opaque-token', baseUrl: api.url });
+    const response = await session.fetch('/History/export');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+    expect(api.requests[0]?.authorization).toBe('Bearer opaque-token');
   });
 });

@@ -1,9 +1,8 @@
 import { createClient } from '@testmax/client';
 import { describe, expect, it } from 'vitest';
-import { guardSecrets, guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
+import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 

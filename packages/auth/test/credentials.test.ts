@@ -5,10 +5,9 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthSession as NeutralAuthSession } from '../src/index.js';
 import { AuthSession, ConfigError, loadCredentials, resolveCredentials } from '../src/node.js';
-import { addSecret, guardSecrets, rejectionOf, showError, showValue } from './helpers/capture.js';
+import { addSecret, rejectionOf, showError, showValue } from './helpers/capture.js';
 import { closeServersAfterEach, DEMO_USER, mockServer } from './helpers/server.js';
 
-guardSecrets();
 closeServersAfterEach();
 
 const KEY_ENV = 'tmx_key_from_env_000000000001';
@@ -175,11 +174,14 @@ describe('bad files and missing credentials', () => {
     writeConfig('["a"]');
     expect(loadError().message).toMatch(/must hold a JSON object/);
     writeConfig({ username: 'a@b.c', api_key: 12345 });
-    expect(loadError().message).toContain('non-string "api_key"');
+    const error = loadError();
+    expect(error.message).toContain('non-string "api_key"');
+    expect(error.reason).toBe('invalid');
   });
 
   it('missing credentials name the variables and every place it looked', () => {
     const error = loadError();
+    expect(error.reason).toBe('missing');
     expect(error.message).toContain('TESTMAX_USERNAME and TESTMAX_API_KEY');
     expect(error.message).toContain(join(cwd, '.env'));
     expect(error.message).toContain(configPath);
@@ -318,5 +320,49 @@ describe('AuthSession.fromEnv (Node entry)', () => {
       Promise.resolve().then(() => AuthSession.fromEnv({ env: { XDG_CONFIG_HOME: xdg }, cwd })),
     );
     expect(error).toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('a .env cannot send a key from elsewhere to its own server', () => {
+  it('an API URL from .env with the key from the environment is refused, naming both', () => {
+    writeDotenv('TESTMAX_API_URL=https://collector.example.net/api\n');
+    const error = loadError({ TESTMAX_USERNAME: 'env@x.com', TESTMAX_API_KEY: KEY_ENV });
+    expect(error.message).toContain(`TESTMAX_API_URL in ${join(cwd, '.env')}`);
+    expect(error.message).toContain('environment variable TESTMAX_API_KEY');
+    expect(error.message).toMatch(/set TESTMAX_API_URL in the environment/);
+    expect(error.message).not.toContain(KEY_ENV);
+  });
+
+  it('…or from the config file, and also through a config file that .env points at', () => {
+    writeConfig({ username: 'config@x.com', api_key: KEY_CONFIG });
+    writeDotenv('TESTMAX_API_URL=https://collector.example.net/api\n');
+    expect(loadError().message).toMatch(
+      /API URL comes from TESTMAX_API_URL in .* but the API key from "api_key"/,
+    );
+    const planted = join(cwd, 'planted.json');
+    writeConfig({ api_url: 'https://collector.example.net/api' }, 0o600, planted);
+    writeDotenv('TESTMAX_CONFIG=planted.json\n');
+    expect(loadError({ TESTMAX_USERNAME: 'env@x.com', TESTMAX_API_KEY: KEY_ENV }).message).toContain(
+      `"api_url" in ${planted}`,
+    );
+  });
+
+  it('a .env holding both the URL and the key is fine, as is a URL from the environment', () => {
+    writeDotenv(
+      `TESTMAX_USERNAME=dotenv@x.com\nTESTMAX_API_KEY=${KEY_DOTENV}\nTESTMAX_API_URL=http://127.0.0.1:4010\n`,
+    );
+    expect(load().credentials.baseUrl).toBe('http://127.0.0.1:4010');
+    writeDotenv('TESTMAX_API_URL=https://collector.example.net/api\n');
+    const { credentials } = load({
+      TESTMAX_USERNAME: 'env@x.com',
+      TESTMAX_API_KEY: KEY_ENV,
+      TESTMAX_API_URL: 'https://api.test-max.com/api/topstep-sim',
+    });
+    expect(credentials.baseUrl).toBe('https://api.test-max.com/api/topstep-sim');
+    // An explicit base URL (a CLI flag) wins over the .env one as well.
+    expect(
+      load({ TESTMAX_USERNAME: 'env@x.com', TESTMAX_API_KEY: KEY_ENV }, { baseUrl: 'http://localhost:9' })
+        .credentials.baseUrl,
+    ).toBe('http://localhost:9');
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError, NetworkError, RateLimitError, TimeoutError } from '../src/index.js';
-import { guardSecrets, guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
+import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
+import { FakeClock } from './helpers/fake-clock.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 
@@ -40,47 +40,66 @@ describe('retries: network errors, 408, 429, 5xx', () => {
     expect(server.calls('/Auth/loginKey')).toBe(3);
   });
 
-  it('429 with Retry-After in seconds waits and then succeeds', async () => {
+  it('429 with Retry-After in seconds waits exactly that long, then succeeds', async () => {
+    const clock = new FakeClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Auth/loginKey', {
       status: 429,
-      headers: { 'Retry-After': '1' },
+      headers: { 'Retry-After': '2' },
       body: '{"title":"Too Many Requests"}',
     });
-    const { session, logger } = demoSession(server);
-    await tokenOf(session);
+    const { session } = demoSession(server, { clock, random: () => 0 });
+    const pending = tokenOf(session);
+    // The only timer left is the wait: the server's 2 s, not the (millisecond) back-off.
+    await vi.waitFor(() => expect(clock.pendingDelays()).toEqual([2000]), { interval: 2 });
+    clock.advance(1999);
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    clock.advance(1);
+    await pending;
     expect(server.calls('/Auth/loginKey')).toBe(2);
-    // The wait is the server's, not the (millisecond) back-off.
-    expect(
-      logger.lines.some(
-        (l) => l.includes('POST /Auth/loginKey 429 attempt=1') && l.includes('retry in 1000ms'),
-      ),
-    ).toBe(true);
   });
 
-  it('429 with Retry-After as an HTTP date is honoured', async () => {
+  it('429 with Retry-After as an HTTP date waits until that date', async () => {
+    const clock = new FakeClock(undefined, { timers: 'fake' });
     const server = await mockServer();
-    const soon = new Date(Date.now() + 1000).toUTCString();
-    server.inject('/Auth/loginKey', { status: 429, headers: { 'Retry-After': soon }, body: '{}' });
-    const { session, logger } = demoSession(server);
-    await tokenOf(session);
+    const inThreeSeconds = new Date(clock.now() + 3000).toUTCString();
+    server.inject('/Auth/loginKey', { status: 429, headers: { 'Retry-After': inThreeSeconds }, body: '{}' });
+    const { session } = demoSession(server, { clock, random: () => 0 });
+    const pending = tokenOf(session);
+    await vi.waitFor(() => expect(clock.pendingDelays()).toEqual([3000]), { interval: 2 });
+    clock.advance(3000);
+    await pending;
     expect(server.calls('/Auth/loginKey')).toBe(2);
-    const line = logger.lines.find((l) => l.includes('POST /Auth/loginKey 429'));
-    const waited = Number(/retry in (\d+)ms/.exec(line ?? '')?.[1]);
-    expect(waited).toBeGreaterThan(0);
-    expect(waited).toBeLessThanOrEqual(1000);
   });
 
   it('a 503 with Retry-After waits as told instead of the back-off', async () => {
+    const clock = new FakeClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Account/search', { status: 503, headers: { 'Retry-After': '1' }, body: '{}' });
-    const { session, logger } = demoSession(server, { random: () => 0.999 });
-    expect(await session.accounts()).toHaveLength(3);
-    expect(
-      logger.lines.some(
-        (l) => l.includes('POST /Account/search 503 attempt=1') && l.includes('retry in 1000ms'),
-      ),
-    ).toBe(true);
+    const { session } = demoSession(server, { clock, random: () => 0.999 });
+    const pending = session.accounts();
+    await vi.waitFor(() => expect(clock.pendingDelays()).toEqual([1000]), { interval: 2 });
+    clock.advance(1000);
+    expect(await pending).toHaveLength(3);
+  });
+
+  it('without Retry-After the waits are full-jitter exponential back-off', async () => {
+    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const server = await mockServer();
+    server.inject('/Auth/loginKey', { status: 503, body: '{}', times: 3 });
+    const { session } = demoSession(server, {
+      clock,
+      random: () => 0.5,
+      retry: { retries: 3, minDelayMs: 100, maxDelayMs: 300 },
+    });
+    const pending = tokenOf(session);
+    // Half of min(300, 100·2^(n−1)) for retries 1, 2, 3.
+    for (const wait of [50, 100, 150]) {
+      await vi.waitFor(() => expect(clock.pendingDelays()).toEqual([wait]), { interval: 2 });
+      clock.advance(wait);
+    }
+    await pending;
+    expect(server.calls('/Auth/loginKey')).toBe(4);
   });
 
   it('a Retry-After longer than allowed fails at once with RateLimitError', async () => {
@@ -139,13 +158,28 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('an answer slower than timeoutMs is a TimeoutError after the retries', async () => {
+    const clock = new FakeClock(undefined, { timers: 'fake' });
     const server = await mockServer();
-    server.inject('/Auth/loginKey', { delayMs: 2000, times: 2 });
+    server.inject('/Auth/loginKey', { delayMs: 60_000, times: 2 });
     const { session } = demoSession(server, {
+      clock,
+      random: () => 0,
       timeoutMs: 100,
       retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 },
     });
-    const error = (await rejectionOf(session.authenticate())) as TimeoutError;
+    const pending = rejectionOf(session.authenticate());
+    for (const attempt of [1, 2]) {
+      // Each attempt gets its own timeout, and nothing else is waiting.
+      await vi.waitFor(
+        () => {
+          expect(clock.pendingDelays()).toEqual([100]);
+          expect(server.calls('/Auth/loginKey')).toBe(attempt);
+        },
+        { interval: 2 },
+      );
+      clock.advance(100);
+    }
+    const error = (await pending) as TimeoutError;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.timeoutMs).toBe(100);
     expect(error.message).toMatch(/did not answer POST \/Auth\/loginKey within 100 ms \(2 attempts\)/);
@@ -153,10 +187,14 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('one slow answer is retried and the session still logs in', async () => {
+    const clock = new FakeClock(undefined, { timers: 'fake' });
     const server = await mockServer();
-    server.inject('/Auth/loginKey', { delayMs: 2000 });
-    const { session } = demoSession(server, { timeoutMs: 200 });
-    await tokenOf(session);
+    server.inject('/Auth/loginKey', { delayMs: 60_000 });
+    const { session } = demoSession(server, { clock, random: () => 0, timeoutMs: 200 });
+    const pending = tokenOf(session);
+    await vi.waitFor(() => expect(clock.pendingDelays()).toEqual([200]), { interval: 2 });
+    clock.advance(200);
+    await pending;
     expect(server.calls('/Auth/loginKey')).toBe(2);
   });
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../src/index.js';
-import { guardSecrets, guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
+import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 

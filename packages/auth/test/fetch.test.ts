@@ -2,10 +2,16 @@ import { getEventListeners } from 'node:events';
 import { createClient } from '@testmax/client';
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../src/index.js';
-import { guardSecrets, guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
-import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
+import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
+import {
+  closeServersAfterEach,
+  demoSession,
+  FAST_RETRY,
+  foreignServer,
+  mockServer,
+  tokenOf,
+} from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 
@@ -64,15 +70,46 @@ describe('session.fetch', () => {
     expect(await failed.json()).toEqual({ title: 'boom' });
   });
 
-  it('does not retry methods left out of retry.methods', async () => {
+  it('retries a POST only where repeating it is harmless', async () => {
     const server = await mockServer();
-    const { session } = demoSession(server, {
-      retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2, methods: ['GET'] },
-    });
-    server.inject('/Account/search', { status: 503, body: '{}', times: 3 });
-    const response = await session.fetch('/Account/search', { method: 'POST', body: '{}' });
-    expect(response.status).toBe(503);
-    expect(server.calls('/Account/search')).toBe(1);
+    const { session } = demoSession(server);
+    await tokenOf(session);
+    // A read-only TestMax endpoint is retried although POST is not an idempotent method.
+    server.inject('/Account/search', { status: 503, body: '{}' });
+    expect((await session.fetch('/Account/search', { method: 'POST', body: '{}' })).status).toBe(200);
+    expect(server.calls('/Account/search')).toBe(2);
+    // Anything else (an order, say) may have been processed: not sent again after a 503 or a reset...
+    server.inject('/Order/place', { status: 503, body: '{}', times: 3 });
+    expect((await session.fetch('/Order/place', { method: 'POST', body: '{}' })).status).toBe(503);
+    expect(server.calls('/Order/place')).toBe(1);
+    server.clearFaults();
+    server.inject('/Order/place', { drop: true, times: 3 });
+    expect(await rejectionOf(session.fetch('/Order/place', { method: 'POST', body: '{}' }))).toBeInstanceOf(
+      NetworkError,
+    );
+    expect(server.calls('/Order/place')).toBe(2);
+    // ...but a 429 was refused, not processed, so it is retried (then the simulator's 404 comes back).
+    server.clearFaults();
+    server.inject('/Order/place', { status: 429, headers: { 'Retry-After': '0' }, body: '{}' });
+    expect((await session.fetch('/Order/place', { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(server.calls('/Order/place')).toBe(4);
+    // retry.methods opts POST in.
+    const { session: eager } = demoSession(server, { retry: { ...FAST_RETRY, methods: ['POST'] } });
+    server.inject('/Order/place', { status: 503, body: '{}' });
+    expect((await eager.fetch('/Order/place', { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(server.calls('/Order/place')).toBe(6);
+  });
+
+  it('retries any request whose connection was refused: it never reached a server', async () => {
+    const server = await mockServer();
+    const { session } = demoSession(server);
+    await tokenOf(session);
+    const closed = await mockServer();
+    const { session: offline } = demoSession(closed, { token: await tokenOf(session) });
+    await closed.close();
+    const error = await rejectionOf(offline.fetch('/Order/place', { method: 'POST', body: '{}' }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.message).toMatch(/ECONNREFUSED.*after 3 attempts/);
   });
 
   it('rejects with NetworkError when the connection keeps dropping', async () => {
@@ -85,13 +122,15 @@ describe('session.fetch', () => {
 
   it('never sends the bearer to another origin', async () => {
     const server = await mockServer();
-    const other = await mockServer();
+    const other = await foreignServer();
     const { session } = demoSession(server);
     await tokenOf(session);
     const response = await session.fetch(`${other.url}/Account/search`, { method: 'POST', body: '{}' });
-    // The other server saw no token, so it refuses; the session neither retried nor re-logged in.
+    // Its 401 is that host's business: the session neither retried nor logged in again.
     expect(response.status).toBe(401);
-    expect(other.calls('/Account/search')).toBe(1);
+    expect(other.requests).toEqual([
+      { method: 'POST', path: '/Account/search', authorization: undefined, body: '{}' },
+    ]);
     expect(server.calls('/Auth/loginKey')).toBe(1);
   });
 
@@ -125,9 +164,19 @@ describe('session.fetch', () => {
   it('an already aborted signal rejects without a request', async () => {
     const server = await mockServer();
     const { session } = demoSession(server);
-    const error = await rejectionOf(session.accounts({ signal: AbortSignal.abort() }));
-    expect(error.name).toBe('AbortError');
-    expect(server.calls('/Account/search')).toBe(0);
+    for (const call of [
+      () => session.accounts({ signal: AbortSignal.abort() }),
+      () => session.getSessionToken({ signal: AbortSignal.abort() }),
+      () => session.authenticate({ signal: AbortSignal.abort() }),
+      () => session.fetch('/Account/search', { method: 'POST', signal: AbortSignal.abort() }),
+    ]) {
+      expect((await rejectionOf(call())).name).toBe('AbortError');
+    }
+    // Not even the login was sent.
+    expect(server.calls()).toBe(0);
+    await tokenOf(session);
+    expect((await rejectionOf(session.validate({ signal: AbortSignal.abort() }))).name).toBe('AbortError');
+    expect(server.calls('/Auth/validate')).toBe(0);
   });
 });
 
@@ -169,18 +218,30 @@ describe('session.middleware and session.client', () => {
 describe('middleware leaves foreign requests alone', () => {
   it('a POST with a body to another origin goes through untouched, body intact', async () => {
     const server = await mockServer();
-    const other = await mockServer();
+    const other = await foreignServer();
     const { session } = demoSession(server);
+    await tokenOf(session);
     const client = createClient({ baseUrl: other.url });
     client.use(session.middleware);
-    // No bearer reaches the other server (it answers 401); the login endpoint still gets its body.
     const search = await client.POST('/Account/search', { body: { onlyActiveAccounts: true } });
     expect(search.response.status).toBe(401);
-    const login = await client.POST('/Auth/loginKey', {
-      body: { userName: 'nobody@x.com', apiKey: 'whatever-key' },
-    });
-    expect(login.data?.errorCode).toBe(1);
-    expect(server.calls()).toBe(0);
+    await client.POST('/Auth/loginKey', { body: { userName: 'nobody@x.com', apiKey: 'whatever-key' } });
+    expect(other.requests).toEqual([
+      {
+        method: 'POST',
+        path: '/Account/search',
+        authorization: undefined,
+        body: '{"onlyActiveAccounts":true}',
+      },
+      {
+        method: 'POST',
+        path: '/Auth/loginKey',
+        authorization: undefined,
+        body: '{"userName":"nobody@x.com","apiKey":"whatever-key"}',
+      },
+    ]);
+    // The session's own server saw only its login: no re-login for the foreign 401.
+    expect(server.calls('/Auth/loginKey')).toBe(1);
   });
 });
 

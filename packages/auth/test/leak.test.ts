@@ -4,7 +4,6 @@ import { AuthSession } from '../src/index.js';
 import {
   addSecret,
   findLeaks,
-  guardSecrets,
   guardUnhandledRejections,
   rejectionOf,
   secrets,
@@ -21,7 +20,6 @@ import {
   tokenOf,
 } from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 

