@@ -9,29 +9,80 @@ import { join } from 'node:path';
 import { styleText } from 'node:util';
 import { DEMO_USER, startMockServer } from '@testmax/mock-server';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+// TESTMAX_DEMO_BIN swaps in another program, for the demo's own test: one that exits 0 but
+// prints the wrong things must make the demo fail.
+const bin = process.env.TESTMAX_DEMO_BIN ?? join(import.meta.dirname, '..', 'dist', 'bin.js');
 const colour = process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 const paint = (style, text) => (colour ? styleText(style, text) : text);
 
+const jwt = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/;
+
+// Each step says what it must show (`shows`, checked by `check`), not only how it must exit: a
+// step that exits 0 but prints the wrong thing (no accounts, something that is not a token)
+// fails the demo.
 const steps = [
-  { args: ['ping'], why: 'Is the API up? (no credentials needed)' },
+  {
+    args: ['ping'],
+    why: 'Is the API up? (no credentials needed)',
+    shows: 'the API is up',
+    check: ({ stdout }) => /is up/.test(stdout) || 'it did not say the API is up',
+  },
   {
     args: ['login', '--username', DEMO_USER.userName, '--api-key-stdin'],
     shown: `printf %s "$TESTMAX_API_KEY" | testmax login --username ${DEMO_USER.userName} --api-key-stdin`,
     stdin: DEMO_USER.apiKey,
     why: 'Log in: the key comes through a pipe, never as an argument; only the session token is cached.',
+    shows: 'logged in, key not saved',
+    check: ({ stdout }) =>
+      (stdout.includes(`Logged in to`) && stdout.includes('The API key was not saved')) ||
+      'it did not confirm the login',
   },
-  { args: ['status'], why: 'Who is logged in, where each setting came from, when the token expires.' },
-  { args: ['accounts'], why: 'The first authenticated call, with the cached token.' },
+  {
+    args: ['status'],
+    why: 'Who is logged in, where each setting came from, when the token expires.',
+    shows: 'the user, and the server accepts the token',
+    check: ({ stdout }) =>
+      (stdout.includes(DEMO_USER.userName) && /token accepted/.test(stdout)) ||
+      'it did not show the user with an accepted token',
+  },
+  {
+    args: ['accounts'],
+    why: 'The first authenticated call, with the cached token.',
+    shows: 'every demo account listed',
+    check: ({ stdout }) =>
+      DEMO_USER.accounts.every((account) => stdout.includes(account.name)) ||
+      'not every demo account was listed',
+  },
   {
     args: ['token'],
     shown: 'testmax token',
     mask: true,
     why: 'Print the token for scripts, e.g. curl -H "Authorization: Bearer $(testmax token)" …',
+    shows: 'one JWT and nothing else',
+    check: ({ stdout }) =>
+      (jwt.test(stdout.trim()) && stdout.endsWith('\n') && stdout.trim().split('\n').length === 1) ||
+      'it did not print exactly one JWT',
   },
-  { args: ['validate'], why: 'Ask the server whether the token is still good.' },
-  { args: ['logout'], why: 'Revoke the token on the server and delete the cached copy.' },
-  { args: ['status'], expect: 4, why: 'Logged out: status now exits 4 ("not logged in").' },
+  {
+    args: ['validate'],
+    why: 'Ask the server whether the token is still good.',
+    shows: 'the token is accepted',
+    check: ({ stdout }) => /accepted by/.test(stdout) || 'it did not say the token was accepted',
+  },
+  {
+    args: ['logout'],
+    why: 'Revoke the token on the server and delete the cached copy.',
+    shows: 'the token was revoked',
+    check: ({ stdout }) => /revoked and deleted/.test(stdout) || 'it did not say the token was revoked',
+  },
+  {
+    args: ['status'],
+    expect: 4,
+    why: 'Logged out: status now exits 4 ("not logged in").',
+    shows: 'not logged in',
+    check: ({ stdout, stderr }) =>
+      (/not logged in/.test(stdout) && /Not logged in/.test(stderr)) || 'it did not say "not logged in"',
+  },
 ];
 
 function run(args, env, stdin) {
@@ -76,7 +127,11 @@ async function demo() {
   try {
     console.log(paint('bold', 'TestMax CLI demo'));
     console.log(`Simulator: ${server.url}  (demo user ${DEMO_USER.userName})`);
-    console.log(`Commands run as: TESTMAX_API_URL=${server.url} HOME=${home} testmax …\n`);
+    console.log(`Each command runs with HOME=${home} (thrown away at the end). To type them yourself:`);
+    console.log(`  export TESTMAX_API_URL=${server.url}`);
+    // Assigned, not exported: only the pipe into `login` reads it, as the real commands below
+    // see no key in their environment. The demo key is fake and works against the simulator only.
+    console.log(`  TESTMAX_API_KEY=${DEMO_USER.apiKey}   # the simulator's demo key; not exported\n`);
     for (const [index, step] of steps.entries()) {
       const expected = step.expect ?? 0;
       console.log(paint('cyan', `[${index + 1}/${steps.length}] ${step.why}`));
@@ -89,13 +144,14 @@ async function demo() {
       }
       if (stdout.trim()) console.log(indent(stdout));
       if (result.stderr.trim()) console.log(paint('dim', indent(result.stderr)));
-      const ok = result.code === expected;
-      if (!ok) failures++;
-      console.log(
-        ok
-          ? paint('green', `  ✓ exit ${result.code}\n`)
-          : paint('red', `  ✗ exit ${result.code} (expected ${expected})\n`),
-      );
+      const verdict =
+        result.code === expected ? step.check(result) : `exit ${result.code}, expected ${expected}`;
+      if (verdict === true) {
+        console.log(paint('green', `  ✓ exit ${result.code}: ${step.shows}\n`));
+      } else {
+        failures++;
+        console.log(paint('red', `  ✗ ${verdict}\n`));
+      }
     }
   } finally {
     await server.close();

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
+import { writeSync } from 'node:fs';
 import { packageVersion } from './version.js';
 
 // `testmax --help | head -1` closes the pipe early: that is the reader's choice, not an error
-// worth a stack trace. Stop quietly, as other Unix tools do.
+// worth a message, so stop quietly, as other Unix tools do. Any other failure to write (a full
+// disk, `> /dev/full`) means the output is lost: say so in one line, never with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    try {
+      // Straight to the descriptor: the stream that failed may be stderr itself.
+      writeSync(2, `testmax: cannot write output (${error.code ?? 'unknown error'})\n`);
+    } catch {
+      // Nowhere left to say it; the exit code still tells.
+    }
+    process.exit(1);
   });
 }
 

@@ -33,6 +33,7 @@ const singleQuoted = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 function bash(spec: Spec): string {
   const valueOptions = [...spec.globals, ...spec.commands.flatMap((c) => c.options)].filter(takesValue);
+  const inlineValues = valueOptions.map((o) => `${o.long}=*`);
   const cases = spec.commands
     .map((c) => {
       const candidates =
@@ -41,24 +42,54 @@ function bash(spec: Spec): string {
     })
     .join('\n');
   return `# bash completion for testmax (testmax completion bash)
+
+# bash splits COMP_WORDS at COMP_WORDBREAKS, which include ':' and '=', so
+# \`--base-url https://host\` arrives as "https" ":" "//host" and the command after
+# it is lost. _testmax uses the words of the line split at blanks only:
+# bash-completion's helper when it is loaded, else these, from COMP_LINE up to
+# COMP_POINT (sets the caller's cur, prev, words and cword).
+_testmax_words() {
+  if [[ -n "\${COMP_LINE-}" ]]; then
+    local line="\${COMP_LINE:0:\${COMP_POINT:-\${#COMP_LINE}}}"
+    read -ra words <<<"$line"
+    if [[ \${#words[@]} -eq 0 || "$line" =~ [[:space:]]$ ]]; then words+=(""); fi
+    cword=$((\${#words[@]} - 1))
+    cur="\${words[cword]}"
+    prev="\${words[cword-1]}"
+  else
+    words=("\${COMP_WORDS[@]}")
+    cword=$COMP_CWORD
+    cur="\${COMP_WORDS[COMP_CWORD]}"
+    prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  fi
+}
+
 _testmax() {
-  local cur prev cmd="" candidates="" i
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  local cur prev words cword cmd="" candidates="" i
+  if declare -F _get_comp_words_by_ref >/dev/null 2>&1; then
+    _get_comp_words_by_ref -n =: cur prev words cword
+  else
+    _testmax_words
+  fi
+  # A value (a URL, an e-mail) is the user's to type: offer nothing.
   case "$prev" in
     ${words(valueOptions).join('|')}) return 0 ;;
   esac
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in
+  case "$cur" in
+    ${inlineValues.join('|')}) return 0 ;;
+  esac
+  for ((i = 1; i < cword; i++)); do
+    case "\${words[i]}" in
       ${words(valueOptions).join('|')}) ((i++)) ;;
       -*) ;;
-      *) cmd="\${COMP_WORDS[i]}"; break ;;
+      *) cmd="\${words[i]}"; break ;;
     esac
   done
   case "$cmd" in
     "") candidates=${singleQuoted(spec.commands.map((c) => c.name).join(' '))} ;;
 ${cases}
   esac
+  # No candidate contains ':' or '=', so the word bash will replace never needs trimming.
   COMPREPLY=($(compgen -W "$candidates ${words(spec.globals).join(' ')}" -- "$cur"))
 }
 complete -F _testmax testmax
@@ -80,10 +111,11 @@ function zsh(spec: Spec): string {
   const globals = spec.globals.map((o) => `    ${zshOption(o)} \\`).join('\n');
   const cases = spec.commands
     .map((c) => {
-      const specs = [...c.options.map(zshOption)];
+      // The global flags work after the command too (`testmax status --json`): offer them there.
+      const specs = [...c.options, ...spec.globals].map(zshOption);
       if (c.choices.length > 0) specs.push(`'1:${c.name}:(${c.choices.join(' ')})'`);
       if (c.name === 'help') specs.push(`'1:command:(${spec.commands.map((x) => x.name).join(' ')})'`);
-      return `        ${c.name}) _arguments ${specs.join(' ') || "'*: :'"} ;;`;
+      return `        ${c.name}) _arguments ${specs.join(' ')} ;;`;
     })
     .join('\n');
   return `#compdef testmax

@@ -1,4 +1,4 @@
-import { type CredentialSource, normalizeBaseUrl, resolveCredentials } from '@testmax/auth/node';
+import { ConfigError, type CredentialSource, normalizeBaseUrl, resolveCredentials } from '@testmax/auth/node';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import type { Context } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -32,8 +32,9 @@ const FLAG_NAMES = {
 /**
  * The credentials chain (flags → env → .env → config), read by `resolveCredentials` from
  * @testmax/auth, which lets any part be missing: the CLI also runs with neither a user nor a
- * key (`token` with a cached session, `status` before login). Malformed files and bad URLs
- * still throw ConfigError.
+ * key (`token` with a cached session, `status` before login). A malformed value is a usage
+ * error (exit 2) wherever it came from: a bad URL in TESTMAX_API_URL is fixed the same way as
+ * a bad --base-url, and neither is fixed by logging in (which exit 4 would suggest).
  */
 export function readChain(context: Context, flags: { userName?: string } = {}): Chain {
   if (context.globals.baseUrl !== undefined) {
@@ -56,7 +57,16 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
       }
     },
   };
-  const credentials = resolveCredentials(base);
+  let credentials: ReturnType<typeof resolveCredentials>;
+  try {
+    credentials = resolveCredentials(base);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // `configPath` is the SDK's option; the CLI's way to name the file is TESTMAX_CONFIG.
+    throw new CliError(ExitCode.usage, error.message.replace(' or configPath', ''), undefined, {
+      cause: error,
+    });
+  }
 
   const sourced = (field: keyof typeof FLAG_NAMES, value: string | undefined, source?: CredentialSource) => {
     if (value === undefined || !source) return undefined;

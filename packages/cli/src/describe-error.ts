@@ -9,8 +9,18 @@ export interface ErrorReport {
 const LOGIN_HINT = 'Run `testmax login` (see `testmax login --help`).';
 
 /**
+ * The SDK's messages end in advice for SDK users ("…; check your network, or raise timeoutMs"),
+ * after the last "; ". The CLI gives its own, in its own terms, as the hint.
+ */
+export function withoutAdvice(message: string): string {
+  const cut = message.lastIndexOf('; ');
+  return cut > 0 ? `${message.slice(0, cut)}.` : message;
+}
+
+/**
  * Map any failure to an exit code, a message and what to do next. The SDK's errors carry
- * secret-free messages, so they are shown as they are; anything else is a bug and says so.
+ * secret-free messages, so they are shown as they are (or without their SDK advice); anything
+ * else is a bug and says so.
  */
 export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof CliError) {
@@ -21,15 +31,12 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   const message = error instanceof Error ? error.message : String(error);
 
   if (error instanceof auth.ConfigError) {
-    // A malformed file's message already says what to fix; only "nothing found" needs the way in.
-    const missing = /^No TestMax credentials found/.test(message);
-    return {
-      exitCode: ExitCode.notLoggedIn,
-      message,
-      ...(missing
-        ? { hint: 'Run `testmax login --username <email>`, or set TESTMAX_USERNAME and TESTMAX_API_KEY.' }
-        : {}),
-    };
+    // The chain's own malformed-setting errors became CliErrors in credentials.ts. A session
+    // without a user or key means there was nothing to log in with; anything else is a setting.
+    if (error.reason === 'missing') {
+      return { exitCode: ExitCode.notLoggedIn, message: withoutAdvice(message), hint: LOGIN_HINT };
+    }
+    return { exitCode: ExitCode.usage, message };
   }
   if (error instanceof auth.InvalidCredentialsError) {
     return { exitCode: ExitCode.authFailed, message, hint: LOGIN_HINT };
@@ -48,14 +55,29 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
       hint: 'This API needs a Pro subscription on the account.',
     };
   }
+  if (error instanceof auth.TokenExpiredError) {
+    return {
+      exitCode: ExitCode.authFailed,
+      // The SDK's advice here is "log in again with authenticate()".
+      message: withoutAdvice(message),
+      hint: LOGIN_HINT,
+    };
+  }
   if (error instanceof auth.AuthenticationError) {
     return { exitCode: ExitCode.authFailed, message, hint: LOGIN_HINT };
   }
   if (error instanceof auth.RateLimitError) {
     return { exitCode: ExitCode.unavailable, message };
   }
-  // The SDK's network, timeout and API messages already say what to check.
-  if (error instanceof auth.TimeoutError || error instanceof auth.NetworkError) {
+  if (error instanceof auth.TimeoutError) {
+    return {
+      exitCode: ExitCode.unavailable,
+      message: withoutAdvice(message).replaceAll('timeoutMs', 'TESTMAX_TIMEOUT_MS'),
+      hint: `Check your network and the base URL; if the service is only slow, raise TESTMAX_TIMEOUT_MS (now ${error.timeoutMs} ms per attempt) or TESTMAX_RETRIES.`,
+    };
+  }
+  // The SDK's network and API messages already say what to check.
+  if (error instanceof auth.NetworkError) {
     return { exitCode: ExitCode.unavailable, message };
   }
   if (error instanceof auth.ApiError) {

@@ -6,14 +6,16 @@ export const ExitCode = {
   ok: 0,
   /** Unexpected failure or an API error that is not about credentials. */
   error: 1,
-  /** Bad flags or arguments. */
+  /** Bad flags or arguments, or a malformed setting (URL, number, config file) from any source. */
   usage: 2,
-  /** Invalid credentials, disabled account, missing subscription, rejected token. */
+  /** Invalid credentials, disabled account, missing subscription, a saved token refused or expired. */
   authFailed: 3,
-  /** No credentials found, or not logged in. */
+  /** No credentials: no saved token and no key to log in with. */
   notLoggedIn: 4,
   /** Network failure, timeout, or the server stayed unavailable after retries. */
   unavailable: 5,
+  /** Ctrl-C at a prompt, as a shell reports SIGINT (128 + 2). */
+  cancelled: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -26,6 +28,7 @@ export const exitCodeName: Record<ExitCodeValue, string> = {
   3: 'auth_failed',
   4: 'not_logged_in',
   5: 'unavailable',
+  130: 'cancelled',
 };
 
 /**

@@ -4,6 +4,7 @@ import { describeError } from './describe-error.js';
 import { ExitCode, type ExitCodeValue, PromptCancelled } from './exit-codes.js';
 import { Output } from './output.js';
 import { buildProgram, type CommandName } from './program.js';
+import { usageMessage } from './usage.js';
 import { packageVersion } from './version.js';
 
 type CommandModule = {
@@ -29,7 +30,7 @@ export interface MainOptions {
 }
 
 /** Run the CLI; resolves to the exit code, never rejects. */
-export async function main(argv: string[], options: MainOptions = {}): Promise<ExitCodeValue | 130> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<ExitCodeValue> {
   const env = options.env ?? process.env;
   const envDebug = env.TESTMAX_DEBUG === '1' || env.TESTMAX_DEBUG === 'true';
   // Until commander has parsed the line, guess the mode from the raw words, so even a usage
@@ -46,16 +47,17 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
 
   try {
     await program.parseAsync(argv);
+    output.finish();
     return ExitCode.ok;
   } catch (error) {
     return report(error, output);
   }
 }
 
-async function report(error: unknown, output: Output): Promise<ExitCodeValue | 130> {
+async function report(error: unknown, output: Output): Promise<ExitCodeValue> {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    // `help <command>` exits 0; a bare `testmax` (help printed to stderr) is a usage error.
+    // Help asked for (`--help`) exits 0; a bare `testmax` is a usage error, in one line.
     if (error.code === 'commander.help') {
       if (error.exitCode === 0) return ExitCode.ok;
       output.error(ExitCode.usage, 'No command given.', 'Run `testmax --help` for the list of commands.');
@@ -65,8 +67,10 @@ async function report(error: unknown, output: Output): Promise<ExitCodeValue | 1
     return ExitCode.usage;
   }
   if (error instanceof PromptCancelled) {
-    output.info('Cancelled.');
-    return 130;
+    // The human saw the ^C; a script reading --json still gets its one document.
+    if (output.json) output.error(ExitCode.cancelled, 'Cancelled at the prompt.');
+    else output.info('Cancelled.');
+    return ExitCode.cancelled;
   }
   let described: Awaited<ReturnType<typeof describeError>>;
   try {
@@ -81,12 +85,4 @@ async function report(error: unknown, output: Output): Promise<ExitCodeValue | 1
   const { exitCode, message, hint } = described;
   output.error(exitCode, message, hint, error instanceof Error ? error.stack : undefined);
   return exitCode;
-}
-
-/** commander says "error: unknown option '--x=VALUE'": drop the prefix and any inline value. */
-function usageMessage(message: string): string {
-  return message
-    .replace(/^error:\s*/, '')
-    .replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'")
-    .replace(/\.?$/, '.');
 }

@@ -1,5 +1,7 @@
 import { Argument, Command, Option } from 'commander';
 import { CliError, ExitCode } from './exit-codes.js';
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
+import { quoteWord, suggestion } from './usage.js';
 
 /** The options every command accepts, wherever they appear on the line. */
 export interface GlobalOptions {
@@ -28,15 +30,28 @@ export type Dispatch = (
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  ok
-  1  unexpected or API error
-  2  usage error (bad flag or argument)
-  3  authentication failed (invalid credentials, disabled account, subscription, rejected token)
-  4  no credentials / not logged in
-  5  network error, timeout, or server unavailable after retries
+  0    ok
+  1    unexpected or API error
+  2    usage error (bad flag or argument, malformed setting or config file)
+  3    authentication failed (invalid credentials, disabled account, subscription, rejected token)
+  4    no credentials / not logged in
+  5    network error, timeout, or server unavailable after retries
+  130  cancelled at a prompt (Ctrl-C)
 
-Credentials, highest precedence first: flags, environment (TESTMAX_USERNAME, TESTMAX_API_KEY,
-TESTMAX_API_URL), .env in the current directory, config file ($XDG_CONFIG_HOME/testmax/config.json).
+Credentials, highest precedence first: flags, environment, .env in the current directory, the
+config file ($TESTMAX_CONFIG, else $XDG_CONFIG_HOME/testmax/config.json).
+
+Environment:
+  TESTMAX_USERNAME, TESTMAX_API_KEY  user name and API key
+  TESTMAX_API_URL                    API root URL (--base-url wins)
+  TESTMAX_ACCOUNT_NAME               preferred account name
+  TESTMAX_CONFIG                     path of the config file
+  TESTMAX_TIMEOUT_MS                 timeout of each HTTP attempt (default ${DEFAULT_TIMEOUT_MS})
+  TESTMAX_RETRIES                    retries after a network error, timeout, 408, 429 or 5xx
+                                     (default ${DEFAULT_RETRIES}; 0 fails fast)
+  TESTMAX_DEBUG=1                    same as --debug
+  XDG_STATE_HOME                     the token cache is $XDG_STATE_HOME/testmax
+  NO_COLOR                           never use colour
 
 Examples:
   printf %s "$TESTMAX_API_KEY" | testmax login --username you@example.com --api-key-stdin
@@ -57,13 +72,22 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--debug', 'log each request (secrets redacted) and show stack traces on errors')
     .helpOption('-h, --help', 'show help')
-    .helpCommand('help [command]', 'show help for a command')
+    // A `help` command of our own (below): commander's answers `help frob` with the whole help
+    // on stderr instead of saying that there is no command frob.
+    .helpCommand(false)
     .showSuggestionAfterError(true)
     .addHelpText('after', EXIT_CODES_HELP)
     // Set before the subcommands are added: they copy these settings when created.
     .exitOverride()
-    // commander's own error text is reported by main (one line, JSON-aware, values redacted).
-    .configureOutput({ outputError: () => {} });
+    // `testmax status --help` lists --json, --debug and --base-url too.
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      // commander's own error text is reported by main (one line, JSON-aware, values redacted).
+      outputError: () => {},
+      // The only other thing commander writes to stderr is the whole help after a bare
+      // `testmax`; main reports that as one usage-error line instead.
+      writeErr: () => {},
+    });
 
   const action =
     (name: CommandName) =>
@@ -166,6 +190,24 @@ Install:
   fish  testmax completion fish > ~/.config/fish/completions/testmax.fish`,
     )
     .action(action('completion'));
+
+  program
+    .command('help')
+    .description('show help for a command')
+    .argument('[command]')
+    .action((name: string | undefined) => {
+      if (name === undefined) return void program.outputHelp();
+      const command = program.commands.find((c) => c.name() === name);
+      if (!command) {
+        const names = program.commands.map((c) => c.name());
+        throw new CliError(
+          ExitCode.usage,
+          `unknown command ${quoteWord(name)}${suggestion(name, names)}.`,
+          'Run `testmax --help` for the list of commands.',
+        );
+      }
+      command.outputHelp();
+    });
 
   return program;
 }

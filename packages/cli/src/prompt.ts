@@ -1,15 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { CliError, ExitCode, PromptCancelled } from './exit-codes.js';
+import { oneLine } from './printable.js';
 
 type Input = NodeJS.ReadStream;
 
-/** Read everything piped to stdin; a key piped in with `echo` ends in a newline we drop. */
+/** Read everything piped to stdin (readApiKey trims it: `echo` adds a newline, keys have no spaces). */
 export async function readAllStdin(stdin: Input = process.stdin): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/[\r\n]+$/, '');
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -40,8 +39,17 @@ export function promptHidden(
       else resolve(value);
     };
 
+    // Arrow keys, Home/End, F-keys and bracketed-paste markers arrive as escape sequences
+    // (ESC [ … final, ESC O x, ESC x): none of them is part of a key, so they are skipped
+    // whole instead of leaving "[D" in the key.
+    let sequence: 'none' | 'start' | 'csi' | 'ss3' = 'none';
     const onData = (chunk: string) => {
       for (const char of chunk) {
+        if (sequence !== 'none') {
+          if (sequence === 'start') sequence = char === '[' ? 'csi' : char === 'O' ? 'ss3' : 'none';
+          else if (sequence === 'ss3' || (char >= '@' && char <= '~')) sequence = 'none';
+          continue;
+        }
         switch (char) {
           case '\r':
           case '\n':
@@ -58,10 +66,19 @@ export function promptHidden(
           case '\u0015': // Ctrl-U: clear the line
             value = '';
             break;
+          case '\u001b':
+            sequence = 'start';
+            break;
+          case '\u009b': // CSI as one C1 character
+            sequence = 'csi';
+            break;
           default:
-            if (char >= ' ') value += char;
+            // Printable characters only: no other C0 or C1 control belongs in a key.
+            if (char >= ' ' && !(char >= '\u0080' && char <= '\u009f')) value += char;
         }
       }
+      // A lone ESC (the Escape key) comes in a chunk of its own: it starts nothing.
+      if (sequence === 'start') sequence = 'none';
     };
     stdin.on('data', onData);
   });
@@ -86,7 +103,7 @@ export async function readApiKey(options: { fromStdin: boolean; userName: string
   const stdin = process.stdin;
   let key: string;
   if (stdin.isTTY) {
-    key = await promptHidden(`API key for ${options.userName} (input hidden): `);
+    key = await promptHidden(`API key for ${oneLine(options.userName)} (input hidden): `);
   } else if (options.fromStdin) {
     key = await readAllStdin(stdin);
   } else {

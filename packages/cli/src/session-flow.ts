@@ -1,9 +1,16 @@
-import { AuthenticationError, AuthSession, type Logger } from '@testmax/auth/node';
+import {
+  AuthenticationError,
+  AuthSession,
+  decodeJwt,
+  InvalidCredentialsError,
+  type Logger,
+} from '@testmax/auth/node';
 import type { Context } from './context.js';
 import { type Chain, readChain, type Sourced } from './credentials.js';
+import { withoutAdvice } from './describe-error.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { stateDir } from './paths.js';
-import { requestSettings } from './settings.js';
+import { describeSettings, type RequestSettings, requestSettings } from './settings.js';
 import { type CachedSession, TokenCache } from './token-cache.js';
 
 /** Everything a command knows before talking to the server. */
@@ -54,20 +61,34 @@ export function loggerFor(context: Context): Logger {
   };
 }
 
+const announced = new WeakSet<Context>();
+
+/** The request settings, said once per run in --debug (a slow failure is then explained). */
+export function settingsFor(context: Context): RequestSettings {
+  const settings = requestSettings(context.env);
+  if (!announced.has(context)) {
+    announced.add(context);
+    context.output.debug(describeSettings(settings));
+  }
+  return settings;
+}
+
 export function newSession(
   context: Context,
   prepared: Prepared,
   options: { userName: string; apiKey?: string; token?: string },
+  overrides: { fetch?: typeof fetch; retries?: number } = {},
 ): AuthSession {
-  const { timeoutMs, retries } = requestSettings(context.env);
+  const { timeoutMs, retries } = settingsFor(context);
   return new AuthSession({
     userName: options.userName,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.token ? { token: options.token } : {}),
     baseUrl: prepared.baseUrl,
     ...(prepared.chain.accountName ? { accountName: prepared.chain.accountName.value } : {}),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(retries === undefined ? {} : { retry: { retries } }),
+    timeoutMs,
+    retry: { retries: overrides.retries ?? retries },
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     logger: loggerFor(context),
   });
 }
@@ -76,6 +97,7 @@ export function isExpired(cached: CachedSession, now = Date.now()): boolean {
   return cached.expiresAt !== null && Date.parse(cached.expiresAt) <= now;
 }
 
+/** Exit 4: there is no token and no key to log in with. */
 export function notLoggedIn(message: string): CliError {
   return new CliError(
     ExitCode.notLoggedIn,
@@ -84,14 +106,66 @@ export function notLoggedIn(message: string): CliError {
   );
 }
 
-/** Save the session's current token for the next command. Never the key. */
+/** Exit 3: a saved token exists but cannot authenticate (refused by the server, or expired). */
+export function tokenRejected(message: string, keyConfigured = false): CliError {
+  return new CliError(
+    ExitCode.authFailed,
+    message,
+    keyConfigured
+      ? 'Run `testmax login`, or `testmax token` to log in again with the configured key.'
+      : 'Run `testmax login` (or set TESTMAX_USERNAME and TESTMAX_API_KEY to log in automatically).',
+  );
+}
+
+/** Where the user name and key of a login came from, for the hint when they are rejected. */
+export interface LoginSources {
+  user: string;
+  key: string;
+}
+
+/**
+ * The SDK's invalid-credentials message advises checking TESTMAX_USERNAME and TESTMAX_API_KEY;
+ * after `--username` and a piped key that sends the user to the wrong place. Name what was used.
+ */
+export function explainLoginError(error: unknown, from: LoginSources): unknown {
+  if (!(error instanceof InvalidCredentialsError)) return error;
+  return new CliError(
+    ExitCode.authFailed,
+    withoutAdvice(error.message),
+    `Check the user name (${from.user}) and the API key (${from.key}), or create a new API key.`,
+    { cause: error },
+  );
+}
+
+export function chainSources(prepared: Prepared): LoginSources {
+  return {
+    user: prepared.user?.from ?? 'not configured',
+    key: prepared.chain.apiKey?.from ?? 'not configured',
+  };
+}
+
+/** `session.authenticate()` with the rejection explained in the CLI's terms. */
+export async function logIn(session: AuthSession, from: LoginSources): Promise<void> {
+  try {
+    await session.authenticate();
+  } catch (error) {
+    throw explainLoginError(error, from);
+  }
+}
+
+/**
+ * Save the session's current token for the next command. Never the key. A token without a
+ * readable `exp` is saved with `expiresAt: null`: the SDK's 24 h is an assumption, and the cache
+ * must not present it as a fact (status then says the expiry is unknown).
+ */
 export async function persist(prepared: Prepared, session: AuthSession): Promise<CachedSession> {
   const token = await session.getSessionToken();
+  const readable = decodeJwt(token)?.exp !== undefined;
   return prepared.cache.write({
     baseUrl: prepared.baseUrl,
     userName: session.userName,
     token,
-    expiresAt: session.expiresAt?.toISOString() ?? null,
+    expiresAt: readable ? (session.expiresAt?.toISOString() ?? null) : null,
   });
 }
 
@@ -100,7 +174,8 @@ export async function persist(prepared: Prepared, session: AuthSession): Promise
  * - a cached token that has not expired is used (with `verify`, it is first checked with
  *   `Auth/validate`, so a revoked one is never handed out);
  * - otherwise, or when the server refuses it, log in again with the key from the chain;
- * - with no key to log in with, the user is not logged in (exit 4).
+ * - with no key to log in with: exit 3 when there was a token (refused or expired), exit 4
+ *   when there was none.
  */
 export async function activeSession(
   context: Context,
@@ -127,27 +202,27 @@ export async function activeSession(
       context.output.debug('the cached token was refused by the server');
       await prepared.cache.remove(prepared.baseUrl, user);
       if (!apiKey)
-        throw notLoggedIn(`The saved session for ${user} was refused by the server (expired or revoked).`);
-      await session.authenticate();
+        throw tokenRejected(
+          `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`,
+        );
+      await logIn(session, chainSources(prepared));
       return session;
     }
   }
   if (cached) await prepared.cache.remove(prepared.baseUrl, user);
   if (!apiKey) {
-    throw notLoggedIn(
-      cached
-        ? `The saved session for ${user} has expired.`
-        : `Not logged in as ${user} at ${prepared.baseUrl}.`,
-    );
+    if (cached) throw tokenRejected(`The saved session token for ${user} has expired; it has been removed.`);
+    throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
   }
   const session = newSession(context, prepared, { userName: user, apiKey });
-  await session.authenticate();
+  await logIn(session, chainSources(prepared));
   return session;
 }
 
 /**
- * Run an authenticated call. Without a key, a refused token means "logged out": the cache
- * entry is dropped and the user is told to log in (exit 4) rather than "authentication failed".
+ * Run an authenticated call. Without a key, a refused token cannot be replaced: the cache
+ * entry is dropped and the command exits 3. With a key, the SDK has already logged in again
+ * once; a rejected key is explained in the CLI's terms.
  */
 export async function withSession<T>(
   prepared: Prepared,
@@ -159,10 +234,10 @@ export async function withSession<T>(
   } catch (error) {
     if (error instanceof AuthenticationError && !prepared.apiKey && error.code === 'TOKEN_EXPIRED') {
       await prepared.cache.remove(prepared.baseUrl, session.userName);
-      throw notLoggedIn(
-        `The saved session for ${session.userName} was refused by the server (expired or revoked).`,
+      throw tokenRejected(
+        `The server refused the saved session token for ${session.userName} (expired or revoked); it has been removed.`,
       );
     }
-    throw error;
+    throw explainLoginError(error, chainSources(prepared));
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CliError, ExitCode } from './exit-codes.js';
 
 /** One cached session: never the API key, only what a later command needs to reuse the token. */
 export interface CachedSession {
@@ -19,6 +20,48 @@ interface CacheFile extends CachedSession {
 
 export function normaliseBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
+}
+
+const FS_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'part of that path is a file, not a directory',
+  EEXIST: 'that path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/**
+ * A file-system failure on the cache as one line that names the directory and the setting
+ * that moves it, instead of "Unexpected error": it is the machine's state, not a bug.
+ */
+function cacheError(action: string, dir: string, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const problem = code ? `${code}${FS_PROBLEMS[code] ? `: ${FS_PROBLEMS[code]}` : ''}` : String(error);
+  return new CliError(
+    ExitCode.error,
+    `Cannot ${action} the token cache in ${dir} (${problem}).`,
+    'Make it a directory you can write to, or set XDG_STATE_HOME to one (the cache is $XDG_STATE_HOME/testmax).',
+    { cause: error },
+  );
+}
+
+/** "readable by group and others", "writable by group": what a loose mode actually allows. */
+export function looseness(mode: number): string | undefined {
+  const who = (bits: number, groupBit: number, otherBit: number) =>
+    [bits & groupBit ? 'group' : undefined, bits & otherBit ? 'others' : undefined]
+      .filter(Boolean)
+      .join(' and ');
+  const readers = who(mode, 0o040, 0o004);
+  const writers = who(mode, 0o020, 0o002);
+  const runners = who(mode, 0o010, 0o001);
+  const parts = [
+    readers && `readable by ${readers}`,
+    writers && `writable by ${writers}`,
+    runners && `executable by ${runners}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /**
@@ -69,19 +112,19 @@ export class TokenCache {
       baseUrl: normaliseBaseUrl(session.baseUrl),
       savedAt: new Date().toISOString(),
     };
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await chmod(this.dir, 0o700);
     const file = this.fileFor(saved.baseUrl, saved.userName);
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const body: CacheFile = { version: 1, ...saved };
     try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await chmod(this.dir, 0o700);
       await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       await chmod(temp, 0o600);
       await rename(temp, file);
       await chmod(file, 0o600);
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      await rm(temp, { force: true }).catch(() => {});
+      throw cacheError('write', this.dir, error);
     }
     return saved;
   }
@@ -94,7 +137,11 @@ export class TokenCache {
     } catch {
       return false;
     }
-    await rm(file, { force: true });
+    try {
+      await rm(file, { force: true });
+    } catch (error) {
+      throw cacheError('delete a file from', this.dir, error);
+    }
     return true;
   }
 
@@ -102,9 +149,10 @@ export class TokenCache {
     let text: string;
     try {
       const info = await stat(file);
-      if ((info.mode & 0o077) !== 0) {
+      const loose = looseness(info.mode);
+      if (loose) {
         this.warn(
-          `${file} is readable by other users (mode ${(info.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
+          `the session file ${file} is ${loose} (mode ${(info.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
         );
       }
       text = await readFile(file, 'utf8');

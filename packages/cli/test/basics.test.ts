@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, Sandbox } from './helpers.js';
+import { jsonOf, runToFile, Sandbox } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -25,13 +24,30 @@ describe('help and version', () => {
   });
 
   it.each(['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion'])(
-    '%s --help describes the command',
+    '%s --help describes the command, with the global flags',
     async (command) => {
       const result = await sandbox.run([command, '--help']);
       expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Global Options:[\s\S]*--base-url[\s\S]*--json[\s\S]*--debug/);
       expect(result.stdout).toMatchSnapshot();
     },
   );
+
+  it('--help names the environment variables and exit code 130', async () => {
+    const { stdout } = await sandbox.run(['--help']);
+    for (const name of [
+      'TESTMAX_USERNAME',
+      'TESTMAX_API_KEY',
+      'TESTMAX_API_URL',
+      'TESTMAX_ACCOUNT_NAME',
+      'TESTMAX_CONFIG',
+      'TESTMAX_TIMEOUT_MS',
+      'TESTMAX_RETRIES',
+    ]) {
+      expect(stdout).toContain(name);
+    }
+    expect(stdout).toMatch(/^ {2}130 +cancelled at a prompt/m);
+  });
 
   it('`help login` is the same as `login --help`', async () => {
     const viaHelp = await sandbox.run(['help', 'login']);
@@ -56,14 +72,39 @@ describe('help and version', () => {
 });
 
 describe('usage errors exit 2', () => {
-  it('no command: help on stderr, exit 2; with --json, one error document', async () => {
+  it('no command: one usage line on stderr (not the whole help), exit 2; with --json, one document', async () => {
     const result = await sandbox.run([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('Usage: testmax');
+    expect(result.stderr).toBe('error: No command given. Run `testmax --help` for the list of commands.\n');
     const json = await sandbox.run(['--json']);
     expect(json.code).toBe(2);
     expect(jsonOf(json)).toMatchObject({ ok: false, error: { code: 'usage', exitCode: 2 } });
+    expect(json.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('`help frob`: unknown command, in one line, exit 2; with --json, one document', async () => {
+    const result = await sandbox.run(['help', 'frob']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain("unknown command 'frob'");
+    expect(result.stderr).not.toContain('Usage:');
+    expect((await sandbox.run(['help', 'statu'])).stderr).toContain(
+      "unknown command 'statu' (did you mean status?)",
+    );
+    const json = await sandbox.run(['help', 'frob', '--json']);
+    expect(json.code).toBe(2);
+    expect(jsonOf(json)).toMatchObject({
+      ok: false,
+      error: { code: 'usage', exitCode: 2, message: expect.stringContaining("unknown command 'frob'") },
+    });
+  });
+
+  it('`help` alone prints the help on stdout, exit 0', async () => {
+    const help = await sandbox.run(['help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe((await sandbox.run(['--help'])).stdout);
   });
 
   it('an unknown command says so in one line and points at --help', async () => {
@@ -72,6 +113,32 @@ describe('usage errors exit 2', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
     expect(result.stderr).toContain('testmax --help');
+  });
+
+  it("a near miss gets commander's suggestion on the same line", async () => {
+    const result = await sandbox.run(['statu']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: unknown command 'statu' (did you mean status?). Run `testmax --help` for usage.\n",
+    );
+    const option = await sandbox.run(['status', '--jsno']);
+    expect(option.stderr).toBe(
+      "error: unknown option '--jsno' (did you mean --json?). Run `testmax --help` for usage.\n",
+    );
+  });
+
+  it('never repeats a word that could be a pasted key or token', async () => {
+    const key = sandbox.secret('tmx_pasted_instead_of_a_command_0001');
+    const jwt = sandbox.secret('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
+    const short = sandbox.secret('tmx_short');
+    for (const args of [[key], [jwt], [short], ['completion', key], ['status', `--${key}`]]) {
+      const result = await sandbox.run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain('not repeated here in case it is a secret');
+      const json = await sandbox.run([...args, '--json']);
+      expect(jsonOf(json)).toMatchObject({ ok: false, error: { code: 'usage' } });
+    }
   });
 
   it('an unknown option in --json mode gives one JSON error document on stdout', async () => {
@@ -121,60 +188,18 @@ describe('usage errors exit 2', () => {
   });
 });
 
-describe('completion', () => {
-  it('bash: a valid script that completes commands and per-command flags', async () => {
-    const result = await sandbox.run(['completion', 'bash']);
-    expect(result.code).toBe(0);
-    const script = join(sandbox.home, 'testmax.bash');
-    await import('node:fs/promises').then((fs) => fs.writeFile(script, result.stdout));
-    // Drive the completion function the way bash would and read COMPREPLY back.
-    const complete = (line: string) =>
-      execFileSync(
-        'bash',
-        [
-          '-c',
-          `source "$1"; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _testmax; printf '%s\\n' "\${COMPREPLY[@]}"`,
-          'bash',
-          script,
-        ],
-        { encoding: 'utf8' },
-      )
-        .trim()
-        .split('\n');
-    expect(complete("testmax ''")).toEqual(
-      expect.arrayContaining([
-        'ping',
-        'login',
-        'status',
-        'validate',
-        'token',
-        'logout',
-        'accounts',
-        'completion',
-      ]),
-    );
-    expect(complete('testmax lo')).toEqual(['login', 'logout']);
-    expect(complete('testmax login --')).toEqual(
-      expect.arrayContaining(['--username', '--api-key-stdin', '--json']),
-    );
-    expect(complete('testmax login --')).not.toContain('--api-key');
-    expect(complete("testmax --base-url http://x completion ''")).toEqual(
-      expect.arrayContaining(['bash', 'zsh', 'fish']),
-    );
-  });
-
-  it('zsh and fish scripts name every command', async () => {
-    for (const shell of ['zsh', 'fish']) {
-      const result = await sandbox.run(['completion', shell]);
-      expect(result.code).toBe(0);
-      for (const command of ['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts']) {
-        expect(result.stdout).toContain(command);
+describe('output that cannot be written', () => {
+  const full = '/dev/full';
+  it.skipIf(!existsSync(full))(
+    `--help, --version and completion > /dev/full: one line, exit 1, no stack trace${existsSync(full) ? '' : ' (skipped: no /dev/full)'}`,
+    async () => {
+      for (const args of [['--help'], ['--version'], ['completion', 'bash'], ['status', '--help']]) {
+        const result = await runToFile(sandbox, args, full);
+        expect(result.stderr, args.join(' ')).toBe('testmax: cannot write output (ENOSPC)\n');
+        expect(result.code, args.join(' ')).toBe(1);
       }
-      expect(result.stdout).toContain('api-key-stdin');
-      expect(result.stdout).not.toMatch(/api-key(?!-stdin)/);
-    }
-    expect((await sandbox.run(['completion', 'zsh'])).stdout.startsWith('#compdef testmax')).toBe(true);
-  });
+    },
+  );
 });
 
 describe('a reader that closes the pipe early', () => {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jsonOf, Sandbox } from './helpers.js';
+import { hasControlCharacters, jsonOf, Sandbox } from './helpers.js';
 import { deadUrl, type MockServer, type MockUser, startServer } from './server.js';
 
 // One user per layer of the chain, each with its own key: a login only succeeds when the
@@ -60,7 +60,9 @@ describe('credentials precedence: flags → env → .env → config', () => {
       source: 'environment variable TESTMAX_USERNAME',
     });
     expect(doc.apiKey).toEqual({ configured: true, source: 'environment variable TESTMAX_API_KEY' });
-    let token = await sandbox.run(['token'], { env: envLayer() });
+    // The URL comes from the environment too: a .env may not pick the server for a key that
+    // comes from elsewhere (see failures.test.ts).
+    let token = await sandbox.run(['token'], { env: { ...envLayer(), TESTMAX_API_URL: server.url } });
     expect(token.code, token.stderr).toBe(0);
     expect((await sandbox.sessions()).map((s) => s.body.userName)).toEqual([users.env.userName]);
 
@@ -120,6 +122,23 @@ describe('credentials precedence: flags → env → .env → config', () => {
     expect(doc.userName?.source).toBe(`"username" in ${path}`);
   });
 
+  it("a TESTMAX_CONFIG naming no file: exit 2, in the CLI's terms (no SDK option names)", async () => {
+    const path = join(sandbox.home, 'missing.json');
+    const result = await sandbox.run(['status'], { env: { TESTMAX_CONFIG: path } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path} does not exist`);
+    expect(result.stderr).toContain('TESTMAX_CONFIG');
+    expect(result.stderr).not.toContain('configPath');
+  });
+
+  it('a path from the environment cannot put escape sequences on the terminal', async () => {
+    const path = join(sandbox.home, 'x\u001b]0;pwned\u0007\u001b[2J.json');
+    const result = await sandbox.run(['status'], { env: { TESTMAX_CONFIG: path } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('does not exist');
+    expect(hasControlCharacters(result.stderr)).toBe(false);
+  });
+
   it('PROJECT_X_* variables (the real-money gateway) are never used', async () => {
     const logins = server.calls('/Auth/loginKey');
     const result = await sandbox.run(['token'], {
@@ -148,15 +167,17 @@ describe('config file problems', () => {
     expect(result.stderr.match(/chmod 600/g)).toHaveLength(1);
   });
 
-  it('a malformed config file: exit 4, the file named, its content never quoted', async () => {
+  it('a malformed config file: exit 2 (a setting to fix, not a login), the file named, its content never quoted', async () => {
     await sandbox.writeConfig({});
     await writeFile(sandbox.configFile, `{"username": "x", "api_key": "${users.config.apiKey}",`, {
       mode: 0o600,
     });
     const result = await sandbox.run(['status'], { env: { TESTMAX_API_URL: server.url } });
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(sandbox.configFile);
     expect(result.stderr).toContain('not valid JSON');
+    const json = await sandbox.run(['status', '--json'], { env: { TESTMAX_API_URL: server.url } });
+    expect(jsonOf(json)).toMatchObject({ ok: false, error: { code: 'usage', exitCode: 2 } });
   });
 
   it('a plain http:// base URL to a non-loopback host is refused as a usage error', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jsonOf, type RunResult, Sandbox } from './helpers.js';
+import { hasControlCharacters, jsonOf, type RunResult, Sandbox } from './helpers.js';
 import { DEMO_USER, deadUrl, type MockServer, startServer } from './server.js';
 
 let server: MockServer;
@@ -48,6 +48,13 @@ function loginAs(
   });
 }
 
+/** The request attempts `--debug` logged for one method and path, as [attempt, retry delay in ms]. */
+function attempts(stderr: string, request: string): { attempt: number; retryInMs?: number }[] {
+  return [
+    ...stderr.matchAll(new RegExp(`debug: ${request} .*attempt=(\\d+)[^\\n]*?(?:retry in (\\d+)ms)?$`, 'gm')),
+  ].map((m) => ({ attempt: Number(m[1]), ...(m[2] === undefined ? {} : { retryInMs: Number(m[2]) }) }));
+}
+
 /** In --json mode the single stdout document mirrors the exit code. */
 function expectJsonError(result: RunResult, exitCode: number, code: string) {
   expect(result.code).toBe(exitCode);
@@ -67,6 +74,25 @@ describe('authentication failures exit 3', () => {
     expect(await sandbox.sessions()).toHaveLength(0);
     // Invalid credentials are never retried.
     expect(server.calls('/Auth/loginKey')).toBe(1);
+  });
+
+  it('the hint names where the rejected user name and key came from', async () => {
+    const wrong = sandbox.secret('tmx_this_key_is_wrong_999999');
+    const piped = await loginAs(DEMO_USER, wrong);
+    expect(piped.code).toBe(3);
+    expect(piped.stderr).toContain(
+      'Check the user name (flag --username) and the API key (read from standard input)',
+    );
+    expect(piped.stderr).not.toContain('TESTMAX_API_KEY');
+
+    await sandbox.writeDotEnv(`TESTMAX_API_KEY=${wrong}\n`);
+    const chained = await sandbox.run(['token'], {
+      env: { ...fast(), TESTMAX_USERNAME: DEMO_USER.userName },
+    });
+    expect(chained.code).toBe(3);
+    expect(chained.stderr).toContain(
+      `Check the user name (environment variable TESTMAX_USERNAME) and the API key (TESTMAX_API_KEY in ${sandbox.cwd}/.env)`,
+    );
   });
 
   it('a wrong key in --json mode', async () => {
@@ -115,30 +141,75 @@ describe('usage and input errors', () => {
     expect(server.calls('/Auth/loginKey')).toBe(0);
   });
 
-  it('a malformed TESTMAX_RETRIES exits 2', async () => {
-    const result = await sandbox.run(['ping'], { env: { ...fast(), TESTMAX_RETRIES: 'many' } });
+  it('a malformed or out-of-range TESTMAX_RETRIES / TESTMAX_TIMEOUT_MS exits 2, naming the variable', async () => {
+    for (const [name, value] of [
+      ['TESTMAX_RETRIES', 'many'],
+      ['TESTMAX_RETRIES', '11'],
+      ['TESTMAX_TIMEOUT_MS', '0'],
+      ['TESTMAX_TIMEOUT_MS', '99999999999'],
+    ] as const) {
+      const result = await sandbox.run(['ping'], { env: { ...fast(), [name]: value } });
+      expect(result.code, `${name}=${value}`).toBe(2);
+      expect(result.stderr).toContain(`${name} must be a whole number`);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(server.calls()).toBe(0);
+  });
+
+  it('a malformed base URL is exit 2 wherever it comes from: flag, environment, .env, config', async () => {
+    const bad = 'http://api.example.com';
+    const flag = await sandbox.run(['ping', '--base-url', bad]);
+    const env = await sandbox.run(['ping'], { env: { TESTMAX_API_URL: bad } });
+    await sandbox.writeConfig({ api_url: 'not a url' });
+    const config = await sandbox.run(['status']);
+    await sandbox.writeDotEnv(`TESTMAX_API_URL=ftp://example.com\n`);
+    const dotenv = await sandbox.run(['ping']);
+    for (const [where, result] of Object.entries({ flag, env, config, dotenv })) {
+      expect(result.code, where).toBe(2);
+      expect(result.stderr.trim().split('\n'), where).toHaveLength(1);
+    }
+    expect(env.stderr).toContain('TESTMAX_API_URL');
+    expect(config.stderr).toContain(sandbox.configFile);
+    expect(dotenv.stderr).toContain('.env');
+  });
+
+  it('a .env that would pick the server for a key from elsewhere is refused: exit 2', async () => {
+    // @testmax/auth's rule: a .env in a cloned repository must not send your key to its server.
+    await sandbox.writeDotEnv(`TESTMAX_API_URL=${server.url}\n`);
+    const result = await sandbox.run(['token'], { env: credentials });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('TESTMAX_RETRIES');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(server.calls('/Auth/loginKey')).toBe(0);
   });
 });
 
 describe('network and server failures exit 5', () => {
-  it('a dead server: exit 5 quickly, with a message naming the host', async () => {
+  it('a dead server with TESTMAX_RETRIES=0: exit 5 after exactly one attempt, naming the host', async () => {
     const url = await deadUrl();
     const env = { TESTMAX_API_URL: url, TESTMAX_RETRIES: '0' };
-    const ping = await sandbox.run(['ping'], { env });
+    const ping = await sandbox.run(['ping', '--debug'], { env });
     expect(ping.code).toBe(5);
     expect(ping.stderr).toContain(new URL(url).host);
     expect(ping.stderr).toMatch(/ECONNREFUSED|Could not reach/);
-    expect((await sandbox.run(['token'], { env: { ...env, ...credentials } })).code).toBe(5);
+    // Bounded by counting, not by the clock: one attempt, no retry scheduled.
+    expect(attempts(ping.stderr, 'GET /Status/ping')).toEqual([{ attempt: 1 }]);
+    const token = await sandbox.run(['token', '--debug'], { env: { ...env, ...credentials } });
+    expect(token.code).toBe(5);
+    expect(attempts(token.stderr, 'POST /Auth/loginKey')).toEqual([{ attempt: 1 }]);
     expectJsonError(await sandbox.run(['ping', '--json'], { env }), 5, 'unavailable');
   });
 
-  it('a dead server with the default retries still ends in exit 5', async () => {
+  it('a dead server with the default retries: 3 attempts, short back-off, then exit 5', async () => {
     const url = await deadUrl();
-    const result = await loginAs(DEMO_USER, DEMO_USER.apiKey, { TESTMAX_API_URL: url });
+    const result = await loginAs(DEMO_USER, DEMO_USER.apiKey, { TESTMAX_API_URL: url }, ['--debug']);
     expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/after 4 attempts/);
+    expect(result.stderr).toMatch(/after 3 attempts/);
+    expect(result.stderr).toContain('requests: 10000 ms timeout per attempt, up to 2 retries');
+    const seen = attempts(result.stderr, 'POST /Auth/loginKey');
+    expect(seen.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    // Full-jitter back-off from 250 ms: no retry waits as long as a second.
+    for (const { retryInMs } of seen.slice(0, 2)) expect(retryInMs).toBeLessThan(1000);
+    expect(seen[2]!.retryInMs).toBeUndefined();
   });
 
   it('503s then success: retried, and the command succeeds', async () => {
@@ -178,13 +249,18 @@ describe('network and server failures exit 5', () => {
     expect(result.stderr).toMatch(/rate limit/i);
   });
 
-  it('no answer in time: exit 5 with a timeout message', async () => {
+  it("no answer in time: exit 5, and the hint names the CLI's settings, not the SDK's option", async () => {
     server.inject('/Status/ping', { delayMs: 5_000, times: 10 });
-    const result = await sandbox.run(['ping'], {
-      env: { ...fast(), TESTMAX_RETRIES: '0', TESTMAX_TIMEOUT_MS: '300' },
+    const result = await sandbox.run(['ping', '--debug'], {
+      env: { TESTMAX_API_URL: server.url, TESTMAX_TIMEOUT_MS: '300' },
     });
     expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/did not answer.*300 ms/);
+    const error = result.stderr.split('\n').find((line) => line.startsWith('error:'))!;
+    expect(error).toMatch(/did not answer.*300 ms \(3 attempts\)\. Check your network/);
+    expect(error).toContain('raise TESTMAX_TIMEOUT_MS (now 300 ms per attempt) or TESTMAX_RETRIES');
+    expect(error).not.toContain('timeoutMs');
+    // The default retries: three attempts in all, each of them timed out.
+    expect(attempts(result.stderr, 'GET /Status/ping').map((a) => a.attempt)).toEqual([1, 2, 3]);
   });
 
   it('a connection reset mid-request: retried, then exit 5 if it keeps happening', async () => {
@@ -192,6 +268,37 @@ describe('network and server failures exit 5', () => {
     const result = await sandbox.run(['ping'], { env: fast() });
     expect(result.code).toBe(5);
     expect(server.calls('/Status/ping')).toBe(3);
+  });
+});
+
+describe('text from the server is made safe for the terminal', () => {
+  it('control characters and escape sequences are removed from errors and from account names', async () => {
+    server.inject('/Status/ping', {
+      status: 200,
+      body: JSON.stringify({
+        success: false,
+        errorCode: 99,
+        errorMessage: 'bad \u001b[2J\u001b]0;title\u0007\u009b1;1H\r\u0008day',
+      }),
+    });
+    const ping = await sandbox.run(['ping'], { env: fast() });
+    expect(ping.code).toBe(1);
+    expect(ping.stderr).toContain('bad');
+    expect(ping.stderr).toContain('day');
+    expect(hasControlCharacters(ping.stderr)).toBe(false);
+
+    server.inject('/Account/search', {
+      status: 200,
+      body: JSON.stringify({
+        success: true,
+        errorCode: 0,
+        errorMessage: null,
+        accounts: [{ id: 1, name: 'EVIL\u001b[31m\nNAME\u0007', balance: 1, canTrade: true }],
+      }),
+    });
+    const accounts = await sandbox.run(['accounts'], { env: { ...fast(), ...credentials } });
+    expect(accounts.code, accounts.stderr).toBe(0);
+    expect(accounts.stdout).toMatch(/^ID {2}NAME +BALANCE {2}CAN TRADE\n {1}1 {2}EVIL NAME +1\.00 {2}yes\n$/);
   });
 });
 

@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
-export const BIN = join(import.meta.dirname, '..', 'dist', 'bin.js');
+/**
+ * The binary under test: the fresh build, or `TESTMAX_TEST_BIN` (another build, e.g. the one
+ * before a fix, to see that the test for it fails there).
+ */
+export const BIN = process.env.TESTMAX_TEST_BIN ?? join(import.meta.dirname, '..', 'dist', 'bin.js');
 
 export interface RunResult {
   code: number | null;
@@ -161,4 +166,37 @@ export function spawnCli(
 /** Parse the single JSON document a `--json` run printed (fails the test if there is not exactly one). */
 export function jsonOf(result: RunResult): Record<string, unknown> {
   return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
+/** Run the CLI with stdout on a file (`/dev/full`, to see a failed write), stderr captured. */
+export async function runToFile(
+  sandbox: Sandbox,
+  args: string[],
+  path: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const fd = openSync(path, 'w');
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { ...sandbox.env, ...env },
+        cwd: sandbox.cwd,
+        stdio: ['ignore', fd, 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Any C0 or C1 control character other than a newline (what must never reach a terminal). */
+export function hasControlCharacters(text: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  return /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text);
 }

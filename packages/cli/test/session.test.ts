@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jsonOf, Sandbox } from './helpers.js';
+import { jsonOf, runToFile, Sandbox } from './helpers.js';
 import { DEMO_USER, type MockServer, startServer } from './server.js';
 
 let server: MockServer;
@@ -161,6 +162,60 @@ describe('status', () => {
     expect(json.code).toBe(4);
     expect(jsonOf(json)).toMatchObject({ ok: false, session: { loggedIn: false } });
   });
+
+  it('--json failure documents carry the same error object as every other command', async () => {
+    const shape = (exitCode: number, code: string) => ({
+      ok: false,
+      error: { code, exitCode, message: expect.any(String), hint: expect.any(String) },
+    });
+    // Not logged in.
+    expect(jsonOf(await sandbox.run(['status', '--json'], { env: api() }))).toMatchObject({
+      ...shape(4, 'not_logged_in'),
+      session: { loggedIn: false },
+    });
+    // Refused by the server.
+    await login();
+    server.revokeAllTokens();
+    expect(jsonOf(await sandbox.run(['status', '--json'], { env: api() }))).toMatchObject({
+      ...shape(3, 'auth_failed'),
+      server: { state: 'refused' },
+    });
+    // The server could not be asked (a timeout, whose hint names the CLI's settings).
+    await login();
+    server.inject('/Auth/validate', { delayMs: 3_000, times: 5 });
+    try {
+      const doc = jsonOf(
+        await sandbox.run(['status', '--json'], {
+          env: { ...api(), TESTMAX_RETRIES: '0', TESTMAX_TIMEOUT_MS: '200' },
+        }),
+      );
+      expect(doc).toMatchObject({ ...shape(5, 'unavailable'), server: { state: 'unreachable' } });
+      expect((doc.error as { hint: string }).hint).toContain('TESTMAX_TIMEOUT_MS');
+    } finally {
+      server.clearFaults();
+    }
+  });
+
+  it('a token without a readable exp: saved with expiresAt null, shown as unknown', async () => {
+    // A login that hands out an opaque token, and a validate that accepts it.
+    const opaque = 'opaque-session-token-without-any-claims-0123456789';
+    const answer = JSON.stringify({ success: true, errorCode: 0, errorMessage: null, token: opaque });
+    server.inject('/Auth/loginKey', { status: 200, body: answer });
+    server.inject('/Auth/validate', { status: 200, body: answer, times: 2 });
+    try {
+      const result = await login();
+      expect(result.stdout).toContain('its expiry is unknown (the token carries no expiry)');
+      const [session] = await sandbox.sessions();
+      expect(session!.body).toMatchObject({ token: opaque, expiresAt: null });
+      const status = await sandbox.run(['status'], { env: api() });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/Session\s+token expires unknown \(the token carries no expiry\)/);
+      const validate = await sandbox.run(['validate', '--json'], { env: api() });
+      expect(jsonOf(validate)).toMatchObject({ ok: true, valid: true, expiresAt: null });
+    } finally {
+      server.clearFaults();
+    }
+  });
 });
 
 describe('token', () => {
@@ -200,6 +255,18 @@ describe('token', () => {
     }
   });
 
+  it.skipIf(!existsSync('/dev/full'))(
+    '> /dev/full: one line "cannot write output", exit 1, no stack trace',
+    async () => {
+      await login();
+      for (const args of [['token'], ['token', '--json'], ['accounts'], ['status', '--json']]) {
+        const result = await runToFile(sandbox, args, '/dev/full', api());
+        expect(result.stderr, args.join(' ')).toBe('testmax: cannot write output (ENOSPC)\n');
+        expect(result.code, args.join(' ')).toBe(1);
+      }
+    },
+  );
+
   it('exits 4 when not logged in and no key is configured', async () => {
     const result = await sandbox.run(['token'], { env: { ...api(), TESTMAX_USERNAME: DEMO_USER.userName } });
     expect(result.code).toBe(4);
@@ -222,22 +289,27 @@ describe('a token revoked on the server', () => {
     expect(await serverAccepts(fresh)).toBe(true);
   });
 
-  it('is never handed out by `token` without a key: exit 4 and the cache entry is removed', async () => {
+  it('is never handed out by `token` without a key: exit 3 (a rejected token) and it is removed', async () => {
     await login();
     server.revokeAllTokens();
     const result = await sandbox.run(['token'], { env: api() });
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('refused by the server');
+    expect(result.stderr).toContain('refused the saved session token');
     expect(await sandbox.sessions()).toHaveLength(0);
+    // Now there is no token and no key at all: that is exit 4.
+    expect(
+      (await sandbox.run(['token'], { env: { ...api(), TESTMAX_USERNAME: DEMO_USER.userName } })).code,
+    ).toBe(4);
   });
 
-  it('makes `validate` exit 3 and `status` report it refused', async () => {
+  it('makes `validate` exit 3 and `status` report it refused (status keeps the file)', async () => {
     await login();
     server.revokeAllTokens();
     const status = await sandbox.run(['status'], { env: api() });
     expect(status.code).toBe(3);
     expect(status.stdout).toContain('token refused');
+    expect(await sandbox.sessions()).toHaveLength(1);
     const validate = await sandbox.run(['validate'], { env: api() });
     expect(validate.code).toBe(3);
     expect(validate.stderr).toContain('refused the saved session token');
@@ -254,11 +326,12 @@ describe('a token revoked on the server', () => {
     expect(await cachedToken()).not.toBe(old);
   });
 
-  it('`accounts` without a key exits 4', async () => {
+  it('`accounts` without a key exits 3, like every other command meeting a rejected token', async () => {
     await login();
     server.revokeAllTokens();
     const result = await sandbox.run(['accounts'], { env: api() });
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('refused the saved session token');
     expect(await sandbox.sessions()).toHaveLength(0);
   });
 });
@@ -272,7 +345,7 @@ describe('expired cached token', () => {
     await shortLived.close();
   });
 
-  it('without a key: not logged in (4); with a key: a new login', async () => {
+  it('without a key: rejected (3), then not logged in (4); with a key: a new login', async () => {
     const env = { TESTMAX_API_URL: shortLived.url };
     const first = await sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
       stdin: DEMO_USER.apiKey,
@@ -282,9 +355,15 @@ describe('expired cached token', () => {
     const old = await cachedToken();
     await new Promise((resolve) => setTimeout(resolve, 2_200));
 
+    const status = await sandbox.run(['status'], { env });
+    expect(status.code).toBe(3);
+    expect(status.stderr).toContain('has expired');
     const noKey = await sandbox.run(['token'], { env });
-    expect(noKey.code).toBe(4);
+    expect(noKey.code).toBe(3);
     expect(noKey.stderr).toContain('has expired');
+    expect(
+      (await sandbox.run(['token'], { env: { ...env, TESTMAX_USERNAME: DEMO_USER.userName } })).code,
+    ).toBe(4);
 
     const withKeyRun = await sandbox.run(['token'], {
       env: { ...env, TESTMAX_USERNAME: DEMO_USER.userName, TESTMAX_API_KEY: DEMO_USER.apiKey },
@@ -401,31 +480,106 @@ describe('sessions are kept per base URL and user', () => {
 });
 
 describe('more of logout and the cache', () => {
-  it('logout of a token the server already refuses still succeeds and deletes the file', async () => {
+  it('logout of a token the server already refuses: deleted, and it says the token was already invalid', async () => {
     await login();
     server.revokeAllTokens();
     const result = await sandbox.run(['logout'], { env: api() });
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain('the saved token was already invalid');
+    expect(result.stdout).not.toContain('revoked');
+    expect(await sandbox.sessions()).toHaveLength(0);
+
+    await login();
+    server.revokeAllTokens();
+    expect(jsonOf(await sandbox.run(['logout', '--json'], { env: api() }))).toMatchObject({
+      ok: true,
+      loggedOut: true,
+      revoked: false,
+    });
+  });
+
+  it.each([
+    ['the connection drops', { drop: true }],
+    ['HTTP 503', { status: 503 }],
+  ])(
+    'logout when %s: the file is kept (exit 5, one line), and a later logout revokes it',
+    async (_what, fault) => {
+      await login();
+      const token = await cachedToken();
+      server.inject('/Auth/logout', { ...fault, times: 10 });
+      try {
+        const result = await sandbox.run(['logout'], { env: { ...api(), TESTMAX_RETRIES: '0' } });
+        expect(result.code).toBe(5);
+        expect(result.stdout).toBe('');
+        expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        expect(result.stderr).toContain('was kept');
+        expect(result.stderr).toContain('testmax logout');
+        expect(await cachedToken()).toBe(token);
+        expect(await serverAccepts(token)).toBe(true);
+      } finally {
+        server.clearFaults();
+      }
+      const retry = await sandbox.run(['logout'], { env: api() });
+      expect(retry.code).toBe(0);
+      expect(retry.stdout).toContain('revoked and deleted');
+      expect(await serverAccepts(token)).toBe(false);
+      expect(await sandbox.sessions()).toHaveLength(0);
+    },
+  );
+
+  it('logout answered with something unreadable: deleted locally (retrying would not help), exit 1', async () => {
+    await login();
+    server.inject('/Auth/logout', { status: 200, body: '{"success": tr', contentType: 'application/json' });
+    const result = await sandbox.run(['logout'], { env: { ...api(), TESTMAX_RETRIES: '0' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('deleted here');
     expect(await sandbox.sessions()).toHaveLength(0);
   });
 
-  it('logout with the server unreachable deletes the local copy and exits 5', async () => {
+  it('logging in again revokes the token it replaces', async () => {
     await login();
-    const { deadUrl } = await import('./server.js');
-    const dead = await deadUrl();
-    // Same user and token, but the saved session now points at a dead server.
+    const old = await cachedToken();
+    const logouts = server.calls('/Auth/logout');
+    await login();
+    const fresh = await cachedToken();
+    expect(fresh).not.toBe(old);
+    expect(server.calls('/Auth/logout')).toBe(logouts + 1);
+    expect(await serverAccepts(old)).toBe(false);
+    expect(await serverAccepts(fresh)).toBe(true);
+  });
+
+  it('a session file with loose permissions: the warning says what is loose', async () => {
+    await login();
     const [session] = await sandbox.sessions();
-    const { readFile, writeFile } = await import('node:fs/promises');
-    const body = JSON.parse(await readFile(session!.file, 'utf8')) as Record<string, unknown>;
-    const { TokenCache } = await import('../src/token-cache.js');
-    const cache = new TokenCache(sandbox.stateDir);
-    await writeFile(cache.fileFor(dead, DEMO_USER.userName), JSON.stringify({ ...body, baseUrl: dead }), {
-      mode: 0o600,
+    const { chmod } = await import('node:fs/promises');
+    await chmod(session!.file, 0o620);
+    const status = await sandbox.run(['status'], { env: api() });
+    expect(status.stderr).toContain('is writable by group (mode 620)');
+    expect(status.stderr).not.toContain('readable');
+    await chmod(session!.file, 0o644);
+    const again = await sandbox.run(['status'], { env: api() });
+    expect(again.stderr).toContain('is readable by group and others (mode 644)');
+  });
+
+  it('an unusable cache directory: one line naming it and XDG_STATE_HOME, not "Unexpected error"', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = `${sandbox.home}/not-a-directory`;
+    await writeFile(file, '');
+    const logouts = server.calls('/Auth/logout');
+    const result = await sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
+      stdin: DEMO_USER.apiKey,
+      env: { ...api(), XDG_STATE_HOME: file },
     });
-    const result = await sandbox.run(['logout'], { env: { TESTMAX_API_URL: dead, TESTMAX_RETRIES: '0' } });
-    expect(result.code).toBe(5);
-    expect(result.stderr).toContain('Could not reach');
-    expect(await sandbox.run(['status'], { env: { TESTMAX_API_URL: dead } }).then((r) => r.code)).toBe(4);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(`${file}/testmax`);
+    expect(result.stderr).toContain('XDG_STATE_HOME');
+    expect(result.stderr).toContain('ENOTDIR');
+    // Message and hint are two sentences.
+    expect(result.stderr).toMatch(/\)\. Make it a directory/);
+    expect(result.stderr).not.toMatch(/Unexpected|report it/);
+    // The token it could not save was revoked rather than left valid and unreachable.
+    expect(server.calls('/Auth/logout')).toBe(logouts + 1);
   });
 
   it('a corrupt session file is ignored with a warning and replaced by the next login', async () => {

@@ -1,41 +1,10 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, Sandbox } from './helpers.js';
+import { Sandbox } from './helpers.js';
+import { runInTerminal } from './pty.js';
 import { DEMO_USER, type MockServer, startServer } from './server.js';
 
-// These tests give the CLI a real terminal (a pseudo-terminal from python3's pty module, no
-// native addon), type at its prompts and read back everything the terminal displayed.
-
-const PTY_RUN = join(import.meta.dirname, 'fixtures', 'pty-run.py');
-
-interface PtyResult {
-  transcript: string;
-  code: number | null;
-  stepsDone: number;
-}
-
-function runInTerminal(
-  args: string[],
-  env: Record<string, string>,
-  steps: { waitFor: string; send?: string }[] = [],
-  typed: string[] = [],
-): Promise<PtyResult> {
-  const config = JSON.stringify({ argv: [process.execPath, BIN, ...args], steps, timeoutSec: 60 });
-  // What to type travels in the environment, never in an argv that `ps` could show.
-  const sendEnv = Object.fromEntries(typed.map((text, i) => [`PTY_SEND_${i}`, text]));
-  return new Promise((resolve, reject) => {
-    execFile(
-      'python3',
-      [PTY_RUN, config],
-      { env: { ...env, ...sendEnv }, timeout: 90_000 },
-      (error, stdout) => {
-        if (error) reject(error);
-        else resolve(JSON.parse(stdout) as PtyResult);
-      },
-    );
-  });
-}
+// These tests give the CLI a real terminal, type at its prompts and read back everything the
+// terminal displayed.
 
 let server: MockServer;
 let sandbox: Sandbox;
@@ -121,6 +90,34 @@ describe('the hidden API-key prompt', () => {
     expect(await sandbox.sessions()).toHaveLength(0);
   });
 
+  it('Ctrl-C in --json mode still prints one error document (exit 130)', async () => {
+    const result = await runInTerminal(
+      ['login', '--json', '--username', DEMO_USER.userName],
+      env(),
+      [{ waitFor: 'input hidden' }],
+      ['tmx_partial\u0003'],
+    );
+    expect(result.code).toBe(130);
+    expect(result.transcript).toContain('"ok": false');
+    expect(result.transcript).toContain('"code": "cancelled"');
+    expect(result.transcript).toContain('"exitCode": 130');
+    expect(result.transcript).not.toContain('tmx_partial');
+  });
+
+  it('arrow, Home and function keys are ignored, not typed into the key', async () => {
+    const key = DEMO_USER.apiKey;
+    // Left, Right (CSI), Home (SS3), F5 (CSI with a parameter) in the middle of the key:
+    // kept as text they would make it "[D[COH[15~"-polluted and the login would fail (exit 3).
+    const result = await runInTerminal(
+      ['login', '--username', DEMO_USER.userName],
+      env(),
+      [{ waitFor: 'input hidden' }],
+      [`${key.slice(0, 10)}\u001b[D\u001b[C\u001bOH${key.slice(10)}\u001b[15~\r`],
+    );
+    expect(result.code, result.transcript).toBe(0);
+    expect(result.transcript).toContain('Logged in');
+  });
+
   it('an empty answer is a usage error (exit 2)', async () => {
     const result = await runInTerminal(
       ['login', '--username', DEMO_USER.userName],
@@ -149,6 +146,29 @@ describe('colour', () => {
     expect(result.transcript).not.toContain(ESC);
     const help = await runInTerminal(['--help'], { ...env(), NO_COLOR: '1' });
     expect(help.transcript).not.toContain(ESC);
+  });
+
+  it('stays on a terminal, while escape sequences from the server are removed', async () => {
+    server.inject('/Status/ping', {
+      status: 200,
+      body: JSON.stringify({
+        success: false,
+        errorCode: 99,
+        errorMessage: 'boom \u001b]0;pwned\u0007 \u001b[2J\u001b[H \u009b31m \u001b]52;c;aGk=\u0007 end',
+      }),
+    });
+    try {
+      const result = await runInTerminal(['ping'], { ...env(), TESTMAX_RETRIES: '0' });
+      expect(result.code).toBe(1);
+      expect(result.transcript).toContain(`${ESC}31merror:`); // the CLI's own colour
+      expect(result.transcript).toContain('boom');
+      expect(result.transcript).toContain('end');
+      for (const sequence of ['\u001b]', '\u0007', `${ESC}2J`, `${ESC}H`, '\u009b']) {
+        expect(result.transcript).not.toContain(sequence);
+      }
+    } finally {
+      server.clearFaults();
+    }
   });
 
   it('is not used when output is piped', async () => {

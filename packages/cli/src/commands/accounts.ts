@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { formatMoney, formatTable } from '../format.js';
+import { oneLine } from '../printable.js';
 import { activeSession, persist, prepare, withSession } from '../session-flow.js';
 
 export async function run(context: Context, options: { active?: boolean }): Promise<void> {
@@ -15,6 +16,12 @@ export async function run(context: Context, options: { active?: boolean }): Prom
     output.line(options.active ? 'No active accounts (drop --active to see all).' : 'No accounts.');
     return;
   }
-  const rows = accounts.map((a) => [String(a.id), a.name, formatMoney(a.balance), a.canTrade ? 'yes' : 'no']);
+  // Names come from the server: one clean line per cell, or the columns would not line up.
+  const rows = accounts.map((a) => [
+    String(a.id),
+    oneLine(a.name),
+    formatMoney(a.balance),
+    a.canTrade ? 'yes' : 'no',
+  ]);
   output.line(formatTable(['ID', 'NAME', 'BALANCE', 'CAN TRADE'], rows, ['right', 'left', 'right', 'left']));
 }

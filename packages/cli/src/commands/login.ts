@@ -2,7 +2,8 @@ import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
 import { promptVisible, readApiKey } from '../prompt.js';
-import { newSession, persist, prepare } from '../session-flow.js';
+import { revokeQuietly } from '../revoke.js';
+import { type LoginSources, logIn, newSession, persist, prepare } from '../session-flow.js';
 
 interface LoginOptions {
   username?: string;
@@ -16,6 +17,7 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   const { chain } = prepared;
 
   let userName = options.username?.trim() || chain.userName?.value;
+  let userFrom = options.username?.trim() ? 'flag --username' : chain.userName?.from;
   if (!userName) {
     if (!process.stdin.isTTY) {
       throw new CliError(
@@ -25,6 +27,7 @@ export async function run(context: Context, options: LoginOptions): Promise<void
       );
     }
     userName = await promptVisible('TestMax user name (e-mail): ');
+    userFrom = 'typed at the prompt';
     if (!userName)
       throw new CliError(ExitCode.usage, 'No user name was entered.', 'Pass --username <email>.');
   }
@@ -34,17 +37,39 @@ export async function run(context: Context, options: LoginOptions): Promise<void
     chain.apiKey !== undefined &&
     (chain.userName === undefined || chain.userName.value.toLowerCase() === userName.toLowerCase());
   let apiKey: string;
+  let keyFrom: string;
   if (options.apiKeyStdin || !chainKeyFits) {
+    keyFrom = process.stdin.isTTY ? 'typed at the prompt' : 'read from standard input';
     apiKey = await readApiKey({ fromStdin: options.apiKeyStdin === true, userName });
     output.addSecret(apiKey);
   } else {
     apiKey = chain.apiKey!.value;
+    keyFrom = chain.apiKey!.from;
     output.info(`Using the API key from ${chain.apiKey!.from}.`);
   }
+  const sources: LoginSources = { user: userFrom ?? 'not configured', key: keyFrom };
+
+  // The token this login replaces, if any: revoked once the new one is saved.
+  const previous = await prepared.cache.read(prepared.baseUrl, userName);
+  if (previous) output.addSecret(previous.token);
 
   const session = newSession(context, prepared, { userName, apiKey });
-  await session.authenticate();
-  const saved = await persist(prepared, session);
+  await logIn(session, sources);
+  let saved: Awaited<ReturnType<typeof persist>>;
+  try {
+    saved = await persist(prepared, session);
+  } catch (error) {
+    // A token nobody can find again is a token nobody can log out: revoke it now.
+    const orphan = await session.getSessionToken().catch(() => undefined);
+    if (orphan) await revokeQuietly(context, prepared, userName, orphan);
+    throw error;
+  }
+  output.addSecret(saved.token);
+  // Logging in again replaces the saved token; the old one would otherwise stay valid on the
+  // server until it expires. Best effort: the new login has already succeeded.
+  if (previous && previous.token !== saved.token) {
+    await revokeQuietly(context, prepared, userName, previous.token);
+  }
   const file = prepared.cache.fileFor(prepared.baseUrl, userName);
 
   output.document({
@@ -55,7 +80,7 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   });
   const expiry = saved.expiresAt
     ? `; it expires ${formatLocalTime(new Date(saved.expiresAt))} (${formatRelative(Date.parse(saved.expiresAt), Date.now())})`
-    : '';
+    : '; its expiry is unknown (the token carries no expiry)';
   output.line(
     `${output.paint('green', '✓')} Logged in to ${prepared.baseUrl} as ${output.paint('bold', userName)}.`,
   );

@@ -1,10 +1,15 @@
 import type { Context } from '../context.js';
-import { newSession, prepare } from '../session-flow.js';
+import { describeError } from '../describe-error.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { type Revocation, revoke } from '../revoke.js';
+import { prepare } from '../session-flow.js';
 
 /**
  * Revoke the saved token on the server, then delete it locally. Idempotent: with nothing
- * saved it says so and exits 0. The local copy is deleted even when the server cannot be
- * reached (the command then exits 5, so a script knows the revocation did not happen).
+ * saved it says so and exits 0. When the server cannot be asked (network, timeout, 5xx, 429)
+ * the file is kept, so `testmax logout` can simply be run again (exit 5); a token the server
+ * already refuses is deleted ("was already invalid"). Any other failure deletes the local copy,
+ * since running logout again would only fail the same way.
  */
 export async function run(context: Context): Promise<void> {
   const prepared = await prepare(context);
@@ -15,21 +20,47 @@ export async function run(context: Context): Promise<void> {
     output.document({
       loggedOut: false,
       wasLoggedIn: false,
+      revoked: false,
       baseUrl: prepared.baseUrl,
       userName: user ?? null,
     });
     output.line(`Not logged in${user ? ` as ${user}` : ''} at ${prepared.baseUrl}; nothing to do.`);
     return;
   }
-  // Only the token: logging out must never log in again just to revoke.
-  const session = newSession(context, prepared, { userName: user, token: cached.token });
+
+  let outcome: Revocation;
   try {
-    await session.logout();
-  } finally {
+    outcome = await revoke(context, prepared, user, cached.token);
+  } catch (error) {
+    const { exitCode, message } = await describeError(error);
+    if (exitCode === ExitCode.unavailable) {
+      throw new CliError(
+        exitCode,
+        message,
+        `The saved token for ${user} was kept, so the revocation can be retried: run \`testmax logout\` again.`,
+        { cause: error },
+      );
+    }
     await prepared.cache.remove(prepared.baseUrl, user);
+    throw new CliError(
+      exitCode,
+      message,
+      'The saved token was deleted here, but the server may accept it until it expires.',
+      { cause: error },
+    );
   }
-  output.document({ loggedOut: true, wasLoggedIn: true, baseUrl: prepared.baseUrl, userName: user });
+  await prepared.cache.remove(prepared.baseUrl, user);
+  const revoked = outcome === 'revoked';
+  output.document({
+    loggedOut: true,
+    wasLoggedIn: true,
+    revoked,
+    baseUrl: prepared.baseUrl,
+    userName: user,
+  });
   output.line(
-    `${output.paint('green', '✓')} Logged out ${user} from ${prepared.baseUrl}; the saved token was revoked and deleted.`,
+    revoked
+      ? `${output.paint('green', '✓')} Logged out ${user} from ${prepared.baseUrl}; the saved token was revoked and deleted.`
+      : `${output.paint('green', '✓')} Logged out ${user} from ${prepared.baseUrl}; the saved token was already invalid, and has been deleted.`,
   );
 }

@@ -9,12 +9,14 @@ import { isExpired, newSession, persist, prepare } from '../session-flow.js';
 type ServerVerdict =
   | { state: 'accepted'; renewed: boolean }
   | { state: 'refused' }
-  | { state: 'unreachable'; message: string; exitCode: ExitCodeValue };
+  | { state: 'unreachable'; message: string; exitCode: ExitCodeValue; hint?: string };
 
 /**
  * Who is logged in, where each setting came from, when the token expires and whether the
  * server still accepts it. Never the token or the key. Exit 0 only when a saved token is
- * accepted; 4 when not logged in; 3 when the server refuses the token; 5 when unreachable.
+ * accepted; 4 when not logged in; 3 when the saved token is refused or expired; 5 when the
+ * server cannot be asked. It only reports: a refused token stays in the cache (the commands
+ * that use it, `token`, `accounts` and `validate`, drop it), a renewed one is saved.
  */
 export async function run(context: Context): Promise<void> {
   const prepared = await prepare(context);
@@ -34,8 +36,8 @@ export async function run(context: Context): Promise<void> {
     } catch (error) {
       if (error instanceof AuthenticationError) verdict = { state: 'refused' };
       else if (error instanceof TestMaxError) {
-        const { message, exitCode } = await describeError(error);
-        verdict = { state: 'unreachable', message, exitCode };
+        const { message, exitCode, hint } = await describeError(error);
+        verdict = { state: 'unreachable', message, exitCode, ...(hint ? { hint } : {}) };
       } else throw error;
     }
   }
@@ -43,9 +45,9 @@ export async function run(context: Context): Promise<void> {
   const tokenFile = user ? prepared.cache.fileFor(baseUrl, user.value) : undefined;
   const loggedIn = cached !== undefined && !expired;
   const source = (s: Sourced | undefined) => (s ? { value: s.value, source: s.from } : null);
-  // The server verdict is a document field, not shown as the raw message twice.
+  // The server verdict is a document field, not shown as the raw message twice. On failure,
+  // Output adds ok: false and the error object to this same document.
   output.document({
-    ok: loggedIn && verdict?.state === 'accepted',
     baseUrl: source(chain.baseUrl),
     userName: source(user),
     apiKey: chain.apiKey
@@ -58,7 +60,7 @@ export async function run(context: Context): Promise<void> {
       expiresAt: cached?.expiresAt ?? null,
       tokenFile: cached ? tokenFile : null,
     },
-    server: verdict ?? null,
+    server: verdict ? serverField(verdict) : null,
     searched: chain.searched,
   });
 
@@ -89,23 +91,32 @@ export async function run(context: Context): Promise<void> {
     output.line(`${label('Server')} ${p('red', '✗ could not check')}`);
   }
 
-  if (!cached || expired) {
-    const automatic =
-      chain.apiKey && user ? ' (with the key configured, `testmax token` also logs in by itself)' : '';
+  const automatic =
+    chain.apiKey && user ? ' (with the key configured, `testmax token` also logs in by itself)' : '';
+  if (!cached) {
+    throw new CliError(ExitCode.notLoggedIn, 'Not logged in.', `Run \`testmax login\`${automatic}.`);
+  }
+  if (expired) {
     throw new CliError(
-      ExitCode.notLoggedIn,
-      expired ? 'The saved session has expired.' : 'Not logged in.',
+      ExitCode.authFailed,
+      'The saved session token has expired.',
       `Run \`testmax login\`${automatic}.`,
     );
   }
   if (verdict?.state === 'refused') {
     throw new CliError(
       ExitCode.authFailed,
-      'The server refused the saved session token.',
-      'Run `testmax login`.',
+      'The server refused the saved session token (expired or revoked).',
+      `Run \`testmax login\`${automatic}.`,
     );
   }
   if (verdict?.state === 'unreachable') {
-    throw new CliError(verdict.exitCode, verdict.message);
+    throw new CliError(verdict.exitCode, verdict.message, verdict.hint);
   }
+}
+
+/** The verdict as the JSON document shows it (the exit code is in the error object). */
+function serverField(verdict: ServerVerdict): Record<string, unknown> {
+  if (verdict.state === 'unreachable') return { state: verdict.state, message: verdict.message };
+  return verdict;
 }

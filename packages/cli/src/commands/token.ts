@@ -12,12 +12,16 @@ export async function run(context: Context): Promise<void> {
   const saved = await persist(prepared, session);
   const { output } = context;
   if (output.json) {
-    output.document({
-      token: saved.token,
-      userName: saved.userName,
-      baseUrl: saved.baseUrl,
-      expiresAt: saved.expiresAt,
-    });
+    output.document(
+      {
+        token: saved.token,
+        userName: saved.userName,
+        baseUrl: saved.baseUrl,
+        expiresAt: saved.expiresAt,
+      },
+      // The one document whose job is the token.
+      { secretsAllowed: true },
+    );
   } else {
     output.raw(`${saved.token}\n`);
   }

@@ -1,8 +1,16 @@
 import { AuthenticationError } from '@testmax/auth/node';
 import type { Context } from '../context.js';
-import { CliError, ExitCode } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
-import { isExpired, newSession, notLoggedIn, persist, prepare } from '../session-flow.js';
+import {
+  chainSources,
+  isExpired,
+  logIn,
+  newSession,
+  notLoggedIn,
+  persist,
+  prepare,
+  tokenRejected,
+} from '../session-flow.js';
 
 /**
  * Ask the server whether the saved session token is still good (exit 0) or not (exit 3, and
@@ -19,7 +27,8 @@ export async function run(context: Context): Promise<void> {
   if (cached && isExpired(cached)) {
     await prepared.cache.remove(prepared.baseUrl, user);
     cached = undefined;
-    if (!prepared.apiKey) throw notLoggedIn(`The saved session for ${user} has expired.`);
+    if (!prepared.apiKey)
+      throw tokenRejected(`The saved session token for ${user} has expired; it has been removed.`);
   }
   if (!cached && !prepared.apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
 
@@ -27,22 +36,21 @@ export async function run(context: Context): Promise<void> {
     userName: user,
     ...(cached ? { token: cached.token } : { apiKey: prepared.apiKey! }),
   });
+  if (!cached) await logIn(session, chainSources(prepared));
   let result: Awaited<ReturnType<typeof session.validate>>;
   try {
     result = await session.validate();
   } catch (error) {
     if (cached && error instanceof AuthenticationError) {
       await prepared.cache.remove(prepared.baseUrl, user);
-      throw new CliError(
-        ExitCode.authFailed,
+      throw tokenRejected(
         `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`,
-        prepared.apiKey ? 'Run `testmax login` or `testmax token` to log in again.' : 'Run `testmax login`.',
+        prepared.apiKey !== undefined,
       );
     }
     throw error;
   }
   const saved = await persist(prepared, session);
-  const expires = result.expiresAt;
   output.document({
     valid: true,
     userName: user,
@@ -56,7 +64,11 @@ export async function run(context: Context): Promise<void> {
     : result.renewed
       ? ' (renewed by the server)'
       : '';
+  // The saved expiry, not the SDK's: for a token without `exp` the SDK's is an assumption.
+  const expiry = saved.expiresAt
+    ? `it expires ${formatLocalTime(new Date(saved.expiresAt))} (${formatRelative(Date.parse(saved.expiresAt), Date.now())})`
+    : 'its expiry is unknown (the token carries no expiry)';
   output.line(
-    `${output.paint('green', '✓')} Token for ${user} accepted by ${prepared.baseUrl}${how}; it expires ${formatLocalTime(expires)} (${formatRelative(expires.getTime(), Date.now())}).`,
+    `${output.paint('green', '✓')} Token for ${user} accepted by ${prepared.baseUrl}${how}; ${expiry}.`,
   );
 }
