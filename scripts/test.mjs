@@ -34,9 +34,21 @@ function ensureChromium() {
   );
 }
 
+// No --force: that would also re-run the cached `build`/`codegen` tasks `test` depends on (a second
+// docs build in CI). The `test` task itself has `"cache": false` in turbo.json, so it always runs.
+// --continue=dependencies-successful: one failing suite does not cancel the others (turbo's default),
+// so the closing line counts every suite whose build succeeded; the exit code still fails.
 const turbo = spawnSync(
   'pnpm',
-  ['exec', 'turbo', 'run', 'test', '--force', '--concurrency=1', ...process.argv.slice(2)],
+  [
+    'exec',
+    'turbo',
+    'run',
+    'test',
+    '--concurrency=1',
+    '--continue=dependencies-successful',
+    ...process.argv.slice(2),
+  ],
   {
     cwd: root,
     stdio: 'inherit',
@@ -46,13 +58,23 @@ const turbo = spawnSync(
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const report of reports) {
-  if (!existsSync(report)) continue;
+const unreported = [];
+for (const [index, report] of reports.entries()) {
+  if (!existsSync(report)) {
+    const manifest = join(root, packages[index], 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) {
+      unreported.push(packages[index]);
+    }
+    continue;
+  }
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed += result.numPassedTests;
   failed += result.numFailedTests;
   skipped += result.numPendingTests + result.numTodoTests;
 }
 if (turbo.status !== 0 && failed === 0) failed = 1; // a suite that crashed before reporting still fails
+if (turbo.status !== 0 && process.argv.length <= 2 && unreported.length > 0) {
+  console.log(`\nno test report from: ${unreported.join(', ')} (crashed, or its build failed)`);
+}
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(turbo.status ?? 1);

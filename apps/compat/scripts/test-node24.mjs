@@ -2,10 +2,11 @@
 // The runtime matrix's second Node: runs the packages' test suites on Node 24 (the npm registry
 // package `node@24`, whose install pulls the platform binary from the registry too).
 //
-//   node apps/compat/scripts/test-node24.mjs            client, auth, mock-server, cli, reliability
-//                                                        + compat's pack-and-install and runtime tests
+//   node apps/compat/scripts/test-node24.mjs            spec, client, auth, mock-server, cli, reliability,
+//                                                        docs + compat's pack-and-install and runtime tests
 //   node apps/compat/scripts/test-node24.mjs packages/cli   only the suites named (repo-relative)
 //
+// CI runs it after the README's `pnpm test` (.ci/run; `pnpm test:node24` from the root).
 // Expects `pnpm build` to have run. Node 24 is cached under apps/compat/node_modules/.cache, so
 // a second run does not download it again. PATH starts with Node 24's bin directory, so child
 // processes (the CLI's and mock-server's bins, npm, pnpm) run on it as well; a preload module
@@ -22,25 +23,44 @@ const cache = join(compat, 'node_modules', '.cache', `node${MAJOR}`);
 const nodeBin = join(cache, 'node_modules', '.bin', 'node');
 
 const SUITES = {
+  // The spec's own checks (its lint rules), where the spec package has a test script.
+  spec: [],
   'packages/mock-server': [],
   'packages/client': [],
   'packages/auth': [],
   'packages/cli': [],
   // The fault matrix and fuzzing of auth, client and the CLI exercise the same runtime paths.
   'apps/reliability': [],
+  // The guide's examples run against the mock-server; the site test drives Chromium (/usr/bin/chromium).
+  'apps/docs': [],
   // The rest of compat (hygiene, browser, changesets) does not depend on the Node running it.
   'apps/compat': ['test/pack-install.test.ts', 'test/runtime.test.ts'],
+};
+
+// Checks that must have run and passed in a suite, or the run fails: the proof that this run
+// happened on the Node it claims (test/runtime.test.ts compares process.version with
+// TESTMAX_EXPECT_NODE_MAJOR, which only this runner sets).
+const MUST_PASS = {
+  'apps/compat': [`runs on Node ${MAJOR}, the major this matrix run asked for`],
 };
 
 const wanted = process.argv.slice(2);
 for (const suite of wanted) {
   if (!(suite in SUITES)) fail(`unknown suite "${suite}"; known: ${Object.keys(SUITES).join(', ')}`);
 }
-// A suite whose package is not in this checkout (yet) is named, not silently dropped.
+// A suite whose package is not in this checkout (yet), or has no test script, is named, not
+// silently dropped.
 const suites = (wanted.length > 0 ? wanted : Object.keys(SUITES)).filter((suite) => {
-  if (existsSync(join(root, suite, 'package.json'))) return true;
-  console.warn(`::: skipping ${suite}: not in this checkout`);
-  return false;
+  const manifest = join(root, suite, 'package.json');
+  if (!existsSync(manifest)) {
+    console.warn(`::: skipping ${suite}: not in this checkout`);
+    return false;
+  }
+  if (JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test === undefined) {
+    console.warn(`::: skipping ${suite}: its package.json has no test script`);
+    return false;
+  }
+  return true;
 });
 
 const version = ensureNode();
@@ -89,6 +109,13 @@ for (const suite of suites) {
     totals.passed += json.numPassedTests;
     totals.failed += json.numFailedTests;
     totals.skipped += json.numPendingTests + json.numTodoTests;
+    for (const title of MUST_PASS[suite] ?? []) {
+      if (!passedTitles(json).some((passed) => passed.includes(title))) {
+        broken.push(`${suite} (the check "${title}" did not run and pass)`);
+      }
+    }
+  } else {
+    broken.push(`${suite} (no JSON report at ${report})`);
   }
   if (result.status !== 0) broken.push(suite);
 }
@@ -115,6 +142,9 @@ function ensureNode() {
       '--no-audit',
       '--no-fund',
       '--no-save',
+      // The `node` package's install script fetches the platform binary: never skip it, whatever
+      // npm_config_ignore_scripts the machine has.
+      '--ignore-scripts=false',
       '--loglevel=error',
     ],
     { stdio: 'inherit' },
@@ -133,6 +163,15 @@ function vitestEntry(dir) {
     if (existsSync(entry)) return entry;
     if (at === root || dirname(at) === at) fail(`vitest is not installed for ${dir}: run pnpm install`);
   }
+}
+
+/** Full names of the passed tests in a vitest JSON report. */
+function passedTitles(report) {
+  return (report.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? [])
+      .filter((test) => test.status === 'passed')
+      .map((test) => test.fullName ?? test.title ?? ''),
+  );
 }
 
 function hasTests(dir) {

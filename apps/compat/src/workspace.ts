@@ -44,12 +44,32 @@ export function isBuilt(pkg: PublishedPackage): boolean {
 }
 
 /**
+ * Whether TESTMAX_COMPAT_ONLY_BUILT=1 narrows the checks (a local-development switch). Tests that
+ * need a package left out are then skipped, so CI must never run narrowed: with `CI` set this
+ * throws instead (and .ci/run refuses to start with the variable set). turbo passes TESTMAX_* and
+ * CI through to the tests, so a variable leaking in from a shell cannot go unnoticed.
+ */
+export function narrowedToBuilt(): boolean {
+  const value = process.env.TESTMAX_COMPAT_ONLY_BUILT;
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value !== '1') throw new Error(`TESTMAX_COMPAT_ONLY_BUILT must be 1 or unset, not "${value}"`);
+  const ci = process.env.CI;
+  if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') {
+    throw new Error(
+      'TESTMAX_COMPAT_ONLY_BUILT=1 is set in CI: it would skip the checks of unbuilt packages. ' +
+        'CI checks all five published packages; unset it.',
+    );
+  }
+  return true;
+}
+
+/**
  * The packages to check. All five by default, and a missing build is an error (CI builds first);
  * TESTMAX_COMPAT_ONLY_BUILT=1 narrows to the ones already built, for working beside packages
  * that are still being written.
  */
 export function packagesUnderTest(): PublishedPackage[] {
-  if (process.env.TESTMAX_COMPAT_ONLY_BUILT === '1') {
+  if (narrowedToBuilt()) {
     // Also leave out a built package whose @testmax dependencies are not built: npm could not
     // install its tarball.
     const chosen: PublishedPackage[] = [];

@@ -77,7 +77,15 @@ describe('browser smoke test: @testmax/client + @testmax/auth bundled with esbui
   });
 
   it('logs in, gets a session token and searches accounts against the simulator, cross-origin', async () => {
+    const preflightsCounted = await callsCountPreflights(mock);
     const page = await browser.newPage();
+    // Every request the page sends to the simulator, as "METHOD /path" (Chromium's CORS preflights
+    // are not page requests, so they are not in here).
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin === new URL(mock.url).origin) sent.push(`${request.method()} ${url.pathname}`);
+    });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -122,9 +130,46 @@ describe('browser smoke test: @testmax/client + @testmax/auth bundled with esbui
       wrongKey: 'true/true',
     });
     expect(outcome.accounts).toEqual(DEMO_ACCOUNTS.map((account) => account.name));
-    // The requests really reached this simulator from the page.
-    expect(mock.calls('/Auth/loginKey')).toBeGreaterThan(0);
-    expect(mock.calls('/Account/search')).toBeGreaterThan(0);
+    // Exactly one login for the two getSessionToken() calls (the second reuses the token), one for
+    // the wrong key (never retried); no refresh; one search, one logout.
+    expect(sent.sort()).toEqual(
+      [
+        'GET /Status/ping',
+        'POST /Auth/loginKey',
+        'POST /Auth/loginKey',
+        'POST /Account/search',
+        'POST /Auth/logout',
+      ].sort(),
+    );
+    // The same requests really reached this simulator. Chromium preflights each non-simple URL
+    // once (the simulator answers with Access-Control-Max-Age: 600), which calls() counts only if
+    // it counts OPTIONS requests.
+    const preflight = preflightsCounted ? 1 : 0;
+    expect(mock.calls('/Auth/loginKey')).toBe(2 + preflight);
+    expect(mock.calls('/Account/search')).toBe(1 + preflight);
+    expect(mock.calls('/Auth/logout')).toBe(1 + preflight);
+    expect(mock.calls('/Auth/validate')).toBe(0);
+    expect(mock.calls('/Status/ping')).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });
+
+/**
+ * Whether the simulator's calls() counts CORS preflights (OPTIONS): probed with one preflight
+ * from here, then the counters are reset. Lets the browser test count exactly either way.
+ */
+async function callsCountPreflights(server: MockServer): Promise<boolean> {
+  server.resetCalls();
+  const answer = await fetch(`${server.url}/Auth/loginKey`, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: 'http://127.0.0.1:9',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    },
+  });
+  await answer.arrayBuffer();
+  const counted = server.calls('/Auth/loginKey') === 1;
+  server.resetCalls();
+  return counted;
+}
