@@ -36,6 +36,9 @@ export function makeOffline(html) {
     .replaceAll(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, REDOCLY_WORDMARK);
 }
 
+/** The sidebar section (and route, `#/schemas/<name>`) that lists every component schema. */
+export const SCHEMAS_TAG = 'Schemas';
+
 export async function generateApi() {
   await mkdir(join(publicDir, 'api'), { recursive: true });
   await run(
@@ -52,6 +55,9 @@ export async function generateApi() {
       '--openapi.hideLoading=true',
       // One page with every operation, so readers can scroll and Ctrl+F through the whole API.
       '--openapi.pagination=none',
+      // A "Schemas" section listing every component schema. A Redoc option rather than a tag of
+      // <SchemaDefinition> embeds in the spec, so the published document carries no docs markup.
+      `--openapi.schemaDefinitionsTagName=${SCHEMAS_TAG}`,
       '-o',
       join(publicDir, 'api', 'index.html'),
     ],

@@ -69,7 +69,9 @@ function page(version, rootHelp, commands, mockHelp) {
       '## testmax-mock',
       '',
       'The local simulator from `@testmax/mock-server` (see',
-      '[Testing with the mock server](../guide/testing-with-mock-server.md)); run it with `npx testmax-mock`.',
+      '[Testing with the mock server](../guide/testing-with-mock-server.md)); run it with',
+      // -p: a bare `npx testmax-mock` would fetch an unrelated unscoped package of that name.
+      '`npx -p @testmax/mock-server testmax-mock`.',
       '',
       '```text',
       mockHelp,

@@ -3,6 +3,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SCHEMAS_TAG } from '../scripts/generate-api.mjs';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { checkLinks, externalResources } from './support/links.js';
 import { distDir, docsDir, ensureBuilt, repoRoot } from './support/site.js';
@@ -128,6 +129,27 @@ describe('API reference (Redoc, from spec/openapi.yaml)', () => {
     expect(login).toMatch(/429/);
     await page.getByRole('heading', { name: 'Log in with an API key' }).first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'api-reference-loginKey.png'), animations: 'disabled' });
+    expect(consoleErrors).toEqual([]);
+    expect(externalRequests).toEqual([]);
+    await page.close();
+  });
+
+  test('has a Schemas section listing every component schema, each on its own page', async () => {
+    const spec = JSON.parse(await readFile(join(repoRoot, 'spec/dist/openapi.json'), 'utf8'));
+    const names = Object.keys(spec.components.schemas as Record<string, unknown>);
+    expect(names).toEqual(expect.arrayContaining(['ProblemDetails', 'LoginResponse', 'ErrorCode']));
+    const section = SCHEMAS_TAG.toLowerCase();
+    const { page, consoleErrors, externalRequests } = await visit(
+      context,
+      `${server.url}/api/index.html#/${section}`,
+    );
+    for (const name of names) {
+      const link = page.locator(`a[href$="#/${section}/${name.toLowerCase()}"]`).first();
+      await expect.poll(() => link.innerText(), { message: name }).toContain(name);
+    }
+    // A schema's own page renders its fields and their descriptions.
+    await page.goto(`${server.url}/api/index.html#/${section}/problemdetails`);
+    await expect.poll(() => page.locator('body').innerText()).toContain('A short summary of the problem.');
     expect(consoleErrors).toEqual([]);
     expect(externalRequests).toEqual([]);
     await page.close();

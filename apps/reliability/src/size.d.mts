@@ -10,4 +10,4 @@ export interface BundleSize {
 }
 
 export const SDK_ENTRY: string;
-export function bundleSize(source?: string): Promise<BundleSize>;
+export function bundleSize(source?: string, plugins?: import('esbuild').Plugin[]): Promise<BundleSize>;

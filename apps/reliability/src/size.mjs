@@ -10,10 +10,12 @@ export const SDK_ENTRY = "export * from '@testmax/auth';\nexport * from '@testma
  * size-budget test and `pnpm bench`, so both report the same numbers.
  *
  * @param {string} [source]
+ * @param {import('esbuild').Plugin[]} [plugins] e.g. one that rewrites sources, for what-if sizes
  * @returns {Promise<import('./size.d.mts').BundleSize>}
  */
-export async function bundleSize(source = SDK_ENTRY) {
+export async function bundleSize(source = SDK_ENTRY, plugins = []) {
   const result = await build({
+    plugins,
     stdin: { contents: source, resolveDir: import.meta.dirname, loader: 'js' },
     bundle: true,
     minify: true,
