@@ -14,23 +14,33 @@ const packages = [
 const reports = packages.map((dir) => join(root, dir, '.test-results', 'vitest.json'));
 for (const report of reports) rmSync(report, { force: true });
 
-ensureChromium();
+ensureTestTools();
 
-// The docs and browser-smoke tests drive Debian's Chromium (no browser downloads are possible
-// here). Install it when missing and we can; otherwise those tests fail with a clear message.
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
+// Tools some suites drive, from Debian (no browser or shell downloads are possible here):
+// Chromium for the docs and browser-smoke tests, zsh, fish and bash-completion for the CLI's
+// completion tests (which would otherwise skip, saying so). Install what is missing when we
+// can; otherwise say what to install.
+function ensureTestTools() {
+  const tools = [
+    ['chromium', '/usr/bin/chromium'],
+    ['zsh', '/usr/bin/zsh'],
+    ['fish', '/usr/bin/fish'],
+    ['bash-completion', '/usr/share/bash-completion/bash_completion'],
+  ];
+  const missing = tools.filter(([, path]) => !existsSync(path)).map(([name]) => name);
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    console.warn('Chromium is missing: run `sudo apt-get install -y chromium` for the browser tests.');
+    console.warn(`Missing for some tests: run \`sudo apt-get install -y ${missing.join(' ')}\`.`);
     return;
   }
-  console.log('Installing Debian Chromium for the browser tests…');
+  console.log(`Installing from Debian for the tests: ${missing.join(', ')}…`);
   spawnSync(
     'sh',
-    ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'],
-    {
-      stdio: 'inherit',
-    },
+    [
+      '-c',
+      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`,
+    ],
+    { stdio: 'inherit' },
   );
 }
 
