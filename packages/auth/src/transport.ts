@@ -148,6 +148,19 @@ export async function send(cfg: TransportConfig, out: Outgoing, options: SendOpt
   const label = `${out.method} ${out.url.pathname}`;
   const maxAttempts = cfg.retry.retries + 1;
   const { log } = cfg;
+  const { method, url } = out;
+  /** One debug line per attempt: `POST /Auth/loginKey 503 attempt=1 12ms retry in 180ms`. */
+  const logAttempt = (
+    attempt: number,
+    started: number,
+    result: { status: number } | { outcome: string; error: string },
+    retryInMs: number | undefined,
+  ) => {
+    if (!log.enabled) return;
+    const { outcome, ...fields } = { outcome: undefined, ...result };
+    const details = { method, path: url.pathname, ...fields, attempt, durationMs: elapsedSince(started) };
+    log('debug', formatRequestLine({ ...details, outcome, retryInMs }), details);
+  };
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortReason(signal);
     const started = performanceNow();
@@ -184,21 +197,8 @@ export async function send(cfg: TransportConfig, out: Outgoing, options: SendOpt
       const retrying =
         attempt < maxAttempts && (idempotent || (!guard.timedOut && NOT_SENT.has(failureCode(error) ?? '')));
       const delay = retrying ? backoffDelay(attempt, cfg.retry, cfg.random) : undefined;
-      if (log.enabled) {
-        const durationMs = elapsedSince(started);
-        log(
-          'debug',
-          formatRequestLine({
-            method: out.method,
-            path: out.url.pathname,
-            outcome: guard.timedOut ? 'timeout' : `network error (${describeFailure(error)})`,
-            attempt,
-            durationMs,
-            retryInMs: delay,
-          }),
-          { method: out.method, path: out.url.pathname, attempt, durationMs, error: failure.code },
-        );
-      }
+      const outcome = guard.timedOut ? 'timeout' : `network error (${describeFailure(error)})`;
+      logAttempt(attempt, started, { outcome, error: failure.code }, delay);
       if (delay === undefined) throw failure;
       await sleep(delay, cfg.clock, signal);
       continue;
@@ -216,21 +216,7 @@ export async function send(cfg: TransportConfig, out: Outgoing, options: SendOpt
       // Waiting longer than allowed is worse than failing now with a clear error.
       else if (retryAfterMs <= cfg.retry.maxRetryAfterMs) delay = retryAfterMs;
     }
-    if (log.enabled) {
-      const durationMs = elapsedSince(started);
-      log(
-        'debug',
-        formatRequestLine({
-          method: out.method,
-          path: out.url.pathname,
-          status,
-          attempt,
-          durationMs,
-          retryInMs: delay,
-        }),
-        { method: out.method, path: out.url.pathname, status, attempt, durationMs },
-      );
-    }
+    logAttempt(attempt, started, { status }, delay);
     if (delay === undefined) {
       const received: Received = { response, attempts: attempt };
       if (text !== undefined) received.text = text;
