@@ -268,11 +268,15 @@ export class AuthSession {
   async #fetch(input: RequestInfo | URL, init: RequestInit | undefined, strict: boolean): Promise<Response> {
     const prepared = await prepareRequest(input, init, this.baseUrl);
     const { url, method, signal } = prepared;
-    const authenticated = this.#isUnderBase(url) && !url.pathname.endsWith('/Auth/loginKey');
-    if (!authenticated) {
-      return (await send(this.#transport, toOutgoing(prepared, undefined), { signal })).response;
+    const underBase = this.#isUnderBase(url);
+    // Which TestMax endpoints are read-only is known; another host's are not.
+    const { retry } = this.#transport;
+    const idempotent = underBase
+      ? isSafeToRepeat(method, url.pathname, retry)
+      : retry.methods.includes(method);
+    if (!underBase || url.pathname.endsWith('/Auth/loginKey')) {
+      return (await send(this.#transport, toOutgoing(prepared, undefined), { signal, idempotent })).response;
     }
-    const idempotent = isSafeToRepeat(method, url.pathname, this.#transport.retry);
     const epoch = this.#epoch;
     for (let attempt = 1; ; attempt++) {
       const { token, generation } = await this.#currentToken(signal, epoch);

@@ -100,6 +100,21 @@ describe('session.fetch', () => {
     expect(server.calls('/Order/place')).toBe(6);
   });
 
+  it('a POST to another host is not repeated after a 5xx either', async () => {
+    const server = await mockServer();
+    const other = await foreignServer({
+      status: 503,
+      headers: { 'content-type': 'text/plain' },
+      body: 'busy',
+    });
+    const { session } = demoSession(server);
+    expect((await session.fetch(`${other.url}/orders`, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect(other.requests).toHaveLength(1);
+    // A GET there is, like any idempotent request.
+    expect((await session.fetch(`${other.url}/orders`)).status).toBe(503);
+    expect(other.requests).toHaveLength(4);
+  });
+
   it('retries any request whose connection was refused: it never reached a server', async () => {
     const server = await mockServer();
     const { session } = demoSession(server);
