@@ -174,6 +174,8 @@ function unusable(): TypeError {
  */
 class BufferedResponse extends Response {
   readonly #original: Response;
+  /** A null-body status (204, 304 …): there never is a body to read or stream. */
+  readonly #nullBody: boolean;
   #bytes: ArrayBuffer | null;
   #used = false;
   #plain: Response | undefined;
@@ -181,20 +183,25 @@ class BufferedResponse extends Response {
   constructor(original: Response, bytes: ArrayBuffer | null, headers: Headers) {
     super(null, { status: original.status, statusText: original.statusText, headers });
     this.#original = original;
+    this.#nullBody = bytes === null;
     this.#bytes = bytes;
   }
 
   /** The stand-in with a real stream, once something needs one. */
   #stream(): Response {
     if (!this.#plain) {
-      this.#plain = new Response(this.#used ? new ReadableStream() : this.#bytes, this);
-      if (this.#used) void this.#plain.text().catch(() => {});
+      // Already read here: the stand-in's stream is read too, so it reports "used" as well.
+      const source = this.#nullBody ? null : this.#used ? new ReadableStream() : this.#bytes;
+      this.#plain = new Response(source, this);
+      if (this.#used && source !== null) void this.#plain.text().catch(() => {});
       this.#bytes = null;
     }
     return this.#plain;
   }
 
   #take(): ArrayBuffer {
+    // Like a real Response, a missing body reads as empty, as often as you like.
+    if (this.#nullBody) return new ArrayBuffer(0);
     if (this.#used) throw unusable();
     this.#used = true;
     const bytes = this.#bytes ?? new ArrayBuffer(0);
@@ -212,7 +219,7 @@ class BufferedResponse extends Response {
     return this.#original.type;
   }
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    return this.#bytes === null && !this.#plain && !this.#used ? null : this.#stream().body;
+    return this.#nullBody ? null : this.#stream().body;
   }
   override get bodyUsed(): boolean {
     return this.#plain ? this.#plain.bodyUsed : this.#used;
@@ -238,11 +245,7 @@ class BufferedResponse extends Response {
   override clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
     if (this.#plain) return this.#plain.clone();
-    return new BufferedResponse(
-      this.#original,
-      this.#bytes === null ? null : this.#bytes.slice(0),
-      this.headers,
-    );
+    return new BufferedResponse(this.#original, this.#bytes?.slice(0) ?? null, this.headers);
   }
 }
 

@@ -65,10 +65,16 @@ describe('the Response session.fetch hands back behaves like the one fetch retur
     expect(await streamed.text()).toBe(BODY);
   });
 
-  it('a null-body status has a null body, and a gzip answer loses its stale length', () => {
+  it('a null-body status has a null body, and a gzip answer loses its stale length', async () => {
     const empty = rebuildResponse(new Response(null, { status: 204 }), new ArrayBuffer(0));
     expect(empty.status).toBe(204);
     expect(empty.body).toBeNull();
+    expect(await empty.clone().text()).toBe('');
+    expect(await empty.text()).toBe('');
+    expect(await empty.text()).toBe('');
+    expect(empty.bodyUsed).toBe(false);
+    expect(empty.body).toBeNull();
+    await expect(empty.blob()).resolves.toBeInstanceOf(Blob);
     const decoded = new TextEncoder().encode(BODY).buffer;
     const gzipped = rebuildResponse(
       new Response('x', { headers: { 'content-encoding': 'gzip', 'content-length': '1', 'x-kept': 'yes' } }),
