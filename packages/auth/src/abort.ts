@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { type Clock, MAX_TIMER_MS } from './clock.js';
 
 /** A signal for one attempt: aborts on the caller's signal or when the attempt times out. */
 export interface AttemptSignal {
@@ -34,7 +34,8 @@ export function attemptSignal(
     detach = () => caller.removeEventListener('abort', onAbort);
   }
   const timer =
-    timeoutMs > 0 && Number.isFinite(timeoutMs)
+    // Beyond what a timer can hold there is no practical difference from "no timeout".
+    timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS
       ? clock.setTimeout(() => {
           timedOut = true;
           controller.abort(new DOMException('The request timed out.', 'TimeoutError'));

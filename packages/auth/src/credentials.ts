@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_BASE_URL } from '@testmax/client';
 import { normalizeBaseUrl } from './base-url.js';
 import { type ConfigFileValues, readConfigFile } from './config-file.js';
 import { readDotenv } from './dotenv.js';
@@ -18,6 +19,11 @@ export interface CredentialSource {
   /** The file, for `dotenv` and `config`. */
   path?: string;
   description: string;
+  /**
+   * True when the working directory chose the value: it comes from `.env`, or from a config
+   * file that `.env` named with `TESTMAX_CONFIG`. See {@link checkKeyDestination}.
+   */
+  fromDirectory?: boolean;
 }
 
 export interface CredentialSources {
@@ -124,7 +130,13 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
       [env[envName], { origin: 'env', name: envName, description: `environment variable ${envName}` }],
       [
         dotenv?.[envName],
-        { origin: 'dotenv', name: envName, path: dotenvPath, description: `${envName} in ${dotenvPath}` },
+        {
+          origin: 'dotenv',
+          name: envName,
+          path: dotenvPath,
+          description: `${envName} in ${dotenvPath}`,
+          fromDirectory: true,
+        },
       ],
       [
         file?.[configKey],
@@ -133,6 +145,7 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
           name: configKey,
           path: config.path,
           description: `"${configKey}" in ${config.path}`,
+          ...(config.namedBy === 'dotenv' ? { fromDirectory: true } : {}),
         },
       ],
     ];
@@ -147,15 +160,6 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
   }
   if (values.baseUrl !== undefined && source.baseUrl) {
     values.baseUrl = normalizeBaseUrl(values.baseUrl, source.baseUrl.description);
-  }
-  // A `.env` belongs to whatever directory you are in — a cloned repository, say. Letting it
-  // pick the server while your key comes from elsewhere would send your key to its server.
-  const fromDirectory = (from: CredentialSource | undefined) =>
-    from?.origin === 'dotenv' || (from?.origin === 'config' && config.namedBy === 'dotenv');
-  if (fromDirectory(source.baseUrl) && source.apiKey && !fromDirectory(source.apiKey)) {
-    throw new ConfigError(
-      `The API URL comes from ${source.baseUrl?.description} but the API key from ${source.apiKey.description}, so that file would decide where your key is sent; set TESTMAX_API_URL in the environment (or pass the base URL) as well, or keep the key in the same .env.`,
-    );
   }
 
   const resolved: ResolvedCredentials = {
@@ -196,5 +200,29 @@ export function loadCredentials(options: LoadCredentialsOptions = {}): Credentia
       { reason: 'missing' },
     );
   }
+  checkKeyDestination(resolved);
   return resolved as Credentials;
+}
+
+/**
+ * Throw a `ConfigError` when sending the key to the base URL the chain found would let the
+ * working directory decide where your key goes: the URL came from a `.env` (or a config file
+ * it named) and the key from anywhere else — the environment, your own config file, a prompt.
+ * A `.env` belongs to whatever directory you run in, a cloned repository for instance.
+ * `loadCredentials` checks this itself; a tool that reads the chain with `resolveCredentials`
+ * (which reports, and so never refuses) calls it before it sends a key, passing where that key
+ * came from when it is not the chain's.
+ */
+export function checkKeyDestination(
+  resolved: Pick<ResolvedCredentials, 'baseUrl' | 'source'>,
+  key: Pick<CredentialSource, 'description' | 'path'> | undefined = resolved.source.apiKey,
+): void {
+  const url = resolved.source.baseUrl;
+  // The same file chose both (a project's .env with the simulator's demo key), or the URL is
+  // the one the SDK would use anyway: nothing is redirected.
+  if (!url?.fromDirectory || !key || resolved.baseUrl === DEFAULT_BASE_URL) return;
+  if (key.path !== undefined && key.path === url.path) return;
+  throw new ConfigError(
+    `The API URL comes from ${url.description} but the API key from ${key.description}, so that file would decide where your key is sent; set TESTMAX_API_URL in the environment (or pass the base URL) as well, or keep the key in that same file.`,
+  );
 }

@@ -12,6 +12,7 @@ export {
   type CredentialSource,
   type CredentialSources,
   type Credentials,
+  checkKeyDestination,
   loadCredentials,
   type ResolvedCredentials,
   resolveCredentials,

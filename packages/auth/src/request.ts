@@ -1,5 +1,8 @@
 import type { Outgoing } from './transport.js';
 
+/** The parts of a `RequestInit` that pass through to `fetch` unchanged. */
+export type RequestOptions = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
+
 /** A caller's request, with a body that can be sent again after a 401. */
 export interface PreparedRequest {
   url: URL;
@@ -7,7 +10,7 @@ export interface PreparedRequest {
   headers: Headers;
   body: ArrayBuffer | ArrayBufferView<ArrayBuffer> | string | undefined;
   signal: AbortSignal | undefined;
-  init: NonNullable<Outgoing['init']>;
+  init: RequestOptions;
 }
 
 function resolve(input: string, baseUrl: string): URL {
@@ -55,10 +58,7 @@ export async function prepareRequest(
       headers: new Headers(init?.headers),
       body,
       signal: init?.signal ?? undefined,
-      init: {
-        ...(init?.redirect ? { redirect: init.redirect } : {}),
-        ...(init?.credentials ? { credentials: init.credentials } : {}),
-      },
+      init: passThrough(init),
     };
   }
   // A Request without init (what openapi-fetch passes) is read as it is; otherwise copy it
@@ -76,8 +76,29 @@ export async function prepareRequest(
     headers: new Headers(request.headers),
     body: buffered,
     signal,
-    init: { redirect: request.redirect, credentials: request.credentials },
+    init: {
+      redirect: request.redirect,
+      credentials: request.credentials,
+      cache: request.cache,
+      integrity: request.integrity,
+      keepalive: request.keepalive,
+      referrerPolicy: request.referrerPolicy,
+      // What the caller gave beside the Request (openapi-fetch passes its own extra init
+      // this way, e.g. an undici `dispatcher` for a proxy).
+      ...passThrough(init),
+    },
   };
+}
+
+/**
+ * Everything of the caller's `RequestInit` the session does not manage itself (it sets the
+ * method, headers, body and signal of every attempt): `redirect`, `cache`, `keepalive`,
+ * `priority`, an undici `dispatcher` for a proxy or client certificate …, kept as given.
+ */
+function passThrough(init: RequestInit | undefined): RequestOptions {
+  if (!init) return {};
+  const { body: _body, headers: _headers, method: _method, signal: _signal, ...rest } = init;
+  return rest;
 }
 
 /**
@@ -130,12 +151,29 @@ function mentionsFalse(body: ArrayBuffer | string): boolean {
 }
 
 /**
- * A refused bearer: a bare 401, or (TestMax's other style) HTTP 200 whose JSON body says
- * `success: false` with errorCode 1 or 3.
+ * The endpoints whose errorCode 1 and 3 mean "unknown user / invalid credentials", so that a
+ * 200 with `success: false` and one of them is TestMax's other way of refusing a token: the
+ * session endpoints and Account/search. Elsewhere those codes mean other things (on
+ * ProjectX's Order/place, 3 is insufficient funds); only a bare 401 counts there.
  */
-export function isRefusal(status: number, contentType: string | null, body: ArrayBuffer | string): boolean {
+const BODY_REFUSAL_PATH = /\/(?:Auth\/(?:validate|logout)|Account\/search)$/i;
+
+export function refusesInBody(pathname: string): boolean {
+  return BODY_REFUSAL_PATH.test(pathname);
+}
+
+/**
+ * A refused bearer: a bare 401, or (TestMax's other style, where `bodyForm` says the endpoint
+ * uses it) HTTP 200 whose JSON body says `success: false` with errorCode 1 or 3.
+ */
+export function isRefusal(
+  status: number,
+  contentType: string | null,
+  body: ArrayBuffer | string,
+  bodyForm: boolean,
+): boolean {
   if (status === 401) return true;
-  if (status !== 200 || !contentType?.toLowerCase().includes('json')) return false;
+  if (!bodyForm || status !== 200 || !contentType?.toLowerCase().includes('json')) return false;
   const size = typeof body === 'string' ? body.length : body.byteLength;
   if (size > MAX_REFUSAL_BYTES || !mentionsFalse(body)) return false;
   try {
@@ -150,12 +188,12 @@ export function isRefusal(status: number, contentType: string | null, body: Arra
 }
 
 /** {@link isRefusal} for a response that must stay readable: reads a clone. */
-export async function isUnauthorizedResponse(response: Response): Promise<boolean> {
-  if (response.status !== 200) return response.status === 401;
+export async function isUnauthorizedResponse(response: Response, bodyForm: boolean): Promise<boolean> {
+  if (response.status !== 200 || !bodyForm) return response.status === 401;
   const contentType = response.headers.get('content-type');
   const length = Number(response.headers.get('content-length') ?? 0);
   if (!contentType?.toLowerCase().includes('json') || length > MAX_REFUSAL_BYTES) return false;
-  return isRefusal(200, contentType, await response.clone().arrayBuffer());
+  return isRefusal(200, contentType, await response.clone().arrayBuffer(), true);
 }
 
 /** Statuses whose Response must have a null body. */
@@ -167,46 +205,33 @@ function unusable(): TypeError {
 
 /**
  * A `Response` whose body was already read into memory (inside the attempt, so the timeout
- * covered it). Reading it parses the bytes directly: a rebuilt `Response` would cost a new
- * `ReadableStream` plus a second stream read per call — most of `session.fetch`'s overhead on
- * Node 20. Anything that needs a real stream (`body`, `clone`, `blob`, `formData`) gets one,
- * made on first use, and from then on the object behaves exactly like a plain `Response`.
+ * covered it). It is a real `Response` with that body — a runtime that reads it directly
+ * (`cache.put`, a service worker's `respondWith`, `Deno.serve`) gets every byte — but `text()`,
+ * `json()` and `arrayBuffer()` decode the kept bytes instead of reading the stream: on Node 20
+ * that second stream read was most of `session.fetch`'s overhead. Once the stream itself is
+ * touched (`body`), everything goes through it, exactly as on a plain `Response`.
  */
 class BufferedResponse extends Response {
   readonly #original: Response;
-  /** A null-body status (204, 304 …): there never is a body to read or stream. */
-  readonly #nullBody: boolean;
-  #bytes: ArrayBuffer | null;
-  #used = false;
-  #plain: Response | undefined;
+  /** The body, kept for the fast reads and for `clone()`; never handed out uncopied. */
+  readonly #bytes: ArrayBuffer | null;
+  /** Read through a fast path. */
+  #read = false;
+  /** The stream was handed out: from now on it is the only source. */
+  #streamed = false;
 
   constructor(original: Response, bytes: ArrayBuffer | null, headers: Headers) {
-    super(null, { status: original.status, statusText: original.statusText, headers });
+    super(bytes, { status: original.status, statusText: original.statusText, headers });
     this.#original = original;
-    this.#nullBody = bytes === null;
     this.#bytes = bytes;
   }
 
-  /** The stand-in with a real stream, once something needs one. */
-  #stream(): Response {
-    if (!this.#plain) {
-      // Already read here: the stand-in's stream is read too, so it reports "used" as well.
-      const source = this.#nullBody ? null : this.#used ? new ReadableStream() : this.#bytes;
-      this.#plain = new Response(source, this);
-      if (this.#used && source !== null) void this.#plain.text().catch(() => {});
-      this.#bytes = null;
-    }
-    return this.#plain;
-  }
-
-  #take(): ArrayBuffer {
-    // Like a real Response, a missing body reads as empty, as often as you like.
-    if (this.#nullBody) return new ArrayBuffer(0);
-    if (this.#used) throw unusable();
-    this.#used = true;
-    const bytes = this.#bytes ?? new ArrayBuffer(0);
-    this.#bytes = null;
-    return bytes;
+  /** The bytes for a fast read, or `undefined` when the stream must serve (or says it is used). */
+  #take(): ArrayBuffer | undefined {
+    if (this.#streamed || this.#bytes === null) return undefined;
+    if (this.#read) throw unusable();
+    this.#read = true;
+    return this.#bytes;
   }
 
   override get url(): string {
@@ -219,38 +244,50 @@ class BufferedResponse extends Response {
     return this.#original.type;
   }
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    return this.#nullBody ? null : this.#stream().body;
+    // After a fast read the stream (still full) must not serve the same bytes again.
+    if (this.#read && !this.#streamed) void super.body?.cancel().catch(() => {});
+    this.#streamed = true;
+    return super.body;
   }
   override get bodyUsed(): boolean {
-    return this.#plain ? this.#plain.bodyUsed : this.#used;
+    return this.#read || super.bodyUsed;
   }
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#plain ? this.#plain.arrayBuffer() : this.#take();
+    const bytes = this.#take();
+    return bytes ? bytes.slice(0) : super.arrayBuffer();
   }
   override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     return new Uint8Array(await this.arrayBuffer());
   }
   override async text(): Promise<string> {
-    return this.#plain ? this.#plain.text() : decoder.decode(this.#take());
+    const bytes = this.#take();
+    return bytes ? decoder.decode(bytes) : super.text();
   }
   override async json(): Promise<unknown> {
-    return this.#plain ? this.#plain.json() : JSON.parse(decoder.decode(this.#take()));
+    const bytes = this.#take();
+    return bytes ? JSON.parse(decoder.decode(bytes)) : super.json();
   }
-  override blob(): Promise<Blob> {
-    return this.#stream().blob();
+  override async blob(): Promise<Blob> {
+    if (this.#read) throw unusable();
+    return super.blob();
   }
-  override formData(): Promise<FormData> {
-    return this.#stream().formData();
+  override async formData(): Promise<FormData> {
+    if (this.#read) throw unusable();
+    return super.formData();
   }
   override clone(): Response {
-    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
-    if (this.#plain) return this.#plain.clone();
-    return new BufferedResponse(this.#original, this.#bytes?.slice(0) ?? null, this.headers);
+    if (this.bodyUsed || (this.#streamed && super.body?.locked)) {
+      throw new TypeError('Response.clone: Body has already been consumed.');
+    }
+    return new BufferedResponse(this.#original, this.#bytes, this.headers);
   }
 }
 
-/** A Response carrying `body` (already read) with the original's status, headers and url. */
-export function rebuildResponse(original: Response, body: ArrayBuffer): Response {
+/**
+ * A Response carrying `body` (already read) with the original's status, headers and url.
+ * `bodyless`: the answer to a HEAD, which has no body whatever its headers say.
+ */
+export function rebuildResponse(original: Response, body: ArrayBuffer, bodyless = false): Response {
   let { headers } = original;
   if (headers.has('content-encoding')) {
     // The body is decoded (fetch undid the content-encoding): the original encoding and length
@@ -259,5 +296,6 @@ export function rebuildResponse(original: Response, body: ArrayBuffer): Response
     headers.delete('content-encoding');
     headers.delete('content-length');
   }
-  return new BufferedResponse(original, NULL_BODY.has(original.status) ? null : body, headers);
+  const none = bodyless || NULL_BODY.has(original.status);
+  return new BufferedResponse(original, none ? null : body, headers);
 }

@@ -24,6 +24,7 @@ import {
   type PreparedRequest,
   prepareRequest,
   rebuildResponse,
+  refusesInBody,
   toOutgoing,
 } from './request.js';
 import { isSafeToRepeat } from './retry.js';
@@ -266,6 +267,8 @@ export class AuthSession {
    * return neither data nor error.
    */
   async #fetch(input: RequestInfo | URL, init: RequestInit | undefined, strict: boolean): Promise<Response> {
+    // Read first, before any await: a logout() right after this call must count as after it.
+    const epoch = this.#epoch;
     const prepared = await prepareRequest(input, init, this.baseUrl);
     const { url, method, signal } = prepared;
     const underBase = this.#isUnderBase(url);
@@ -277,7 +280,9 @@ export class AuthSession {
     if (!underBase || url.pathname.endsWith('/Auth/loginKey')) {
       return (await send(this.#transport, toOutgoing(prepared, undefined), { signal, idempotent })).response;
     }
-    const epoch = this.#epoch;
+    // What errorCode 1 or 3 means depends on the endpoint (on Order/place, 3 is insufficient
+    // funds): only where it means "who are you?" is a 200 with success: false a refused token.
+    const bodyRefusal = refusesInBody(url.pathname);
     for (let attempt = 1; ; attempt++) {
       const { token, generation } = await this.#currentToken(signal, epoch);
       // The body is read once, inside the attempt (so a cut body is timed out and retried),
@@ -289,7 +294,11 @@ export class AuthSession {
       );
       const contentType = response.headers.get('content-type');
       // After a logout the refusal is expected: logging in again would undo the logout.
-      if (attempt === 1 && epoch === this.#epoch && isRefusal(response.status, contentType, bytes)) {
+      if (
+        attempt === 1 &&
+        epoch === this.#epoch &&
+        isRefusal(response.status, contentType, bytes, bodyRefusal)
+      ) {
         this.#log('debug', `${method} ${url.pathname} token refused; logging in again and retrying once`);
         this.#markRejected(generation);
         continue;
@@ -302,7 +311,7 @@ export class AuthSession {
           throw notJsonError(`${method} ${url.pathname}`, text, contentType ?? '', response.status);
         }
       }
-      return rebuildResponse(response, bytes);
+      return rebuildResponse(response, bytes, method === 'HEAD');
     }
   }
 
@@ -318,7 +327,7 @@ export class AuthSession {
       if (!this.#isUnderBase(url) || url.pathname.endsWith('/Auth/loginKey')) return request;
       const epoch = this.#epoch;
       const prepared = await prepareRequest(request, undefined, this.baseUrl);
-      const { token, generation } = await this.#currentToken(prepared.signal);
+      const { token, generation } = await this.#currentToken(prepared.signal, epoch);
       const outgoing = this.#requestFor(prepared, token);
       this.#middlewareRequests.set(outgoing, { prepared, generation, epoch });
       return outgoing;
@@ -326,7 +335,9 @@ export class AuthSession {
     onResponse: async ({ request, response, options }) => {
       const sent = this.#middlewareRequests.get(request);
       // After a logout the refusal is expected: logging in again would undo the logout.
-      if (!sent || sent.epoch !== this.#epoch || !(await isUnauthorizedResponse(response))) return undefined;
+      if (!sent || sent.epoch !== this.#epoch) return undefined;
+      if (!(await isUnauthorizedResponse(response, refusesInBody(sent.prepared.url.pathname))))
+        return undefined;
       await response.body?.cancel().catch(() => {});
       this.#markRejected(sent.generation);
       const { token } = await this.#currentToken(sent.prepared.signal, sent.epoch);

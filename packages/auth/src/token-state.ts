@@ -82,6 +82,11 @@ export function tokenState(
       lifetimeMs = iat !== undefined && exp > iat ? (exp - iat) * 1000 : expiresAt - now;
     }
   }
+  // A cached token whose exp has passed is expired, not opaque: its lifetime is unknown (no
+  // iat), so the assumed one scales the margins, but the expiry stays where exp says.
+  if (anchor === 'claims' && expiresAt !== undefined && lifetimeMs !== undefined && !(lifetimeMs > 0)) {
+    lifetimeMs = policy.assumedLifetimeMs;
+  }
   // Past Date's range (now + a lifetime near 8.64e15 ms) expiresAt would be an Invalid Date.
   const opaque =
     lifetimeMs === undefined ||

@@ -63,7 +63,8 @@ export interface Outgoing {
   method: string;
   headers: Headers;
   body?: ArrayBuffer | ArrayBufferView<ArrayBuffer> | string | undefined;
-  init?: Pick<RequestInit, 'redirect' | 'credentials' | 'cache' | 'referrerPolicy' | 'integrity'>;
+  /** Whatever else of the caller's `RequestInit` goes to `fetch` as given. */
+  init?: Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
 }
 
 export interface SendOptions {

@@ -84,4 +84,32 @@ describe('the Response session.fetch hands back behaves like the one fetch retur
     expect(gzipped.headers.get('content-length')).toBeNull();
     expect(gzipped.headers.get('x-kept')).toBe('yes');
   });
+
+  it('its internal body is real: code that reads the Response directly gets every byte', async () => {
+    // What a service worker's respondWith, Deno.serve or cache.put do: not our overrides.
+    expect(await Response.prototype.text.call(await answer())).toBe(BODY);
+    const piped = await answer();
+    expect(await new Response(piped.body).text()).toBe(BODY);
+  });
+
+  it('clone() keeps the url, type and status even after the body stream was touched', async () => {
+    const response = await answer();
+    void response.body;
+    const copy = response.clone();
+    expect(copy.url).toBe(response.url);
+    expect(copy.type).toBe(response.type);
+    expect(copy.status).toBe(200);
+    expect(await copy.text()).toBe(BODY);
+  });
+
+  it('a HEAD answer has no body and reads as empty any number of times', async () => {
+    const server = await mockServer();
+    const { session } = demoSession(server);
+    await tokenOf(session);
+    server.inject('/Account/search', { status: 200, body: '', contentType: 'application/json' });
+    const head = await session.fetch('/Account/search', { method: 'HEAD' });
+    expect(head.body).toBeNull();
+    expect(await head.text()).toBe('');
+    expect(await head.text()).toBe('');
+  });
 });

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthSession as NeutralAuthSession } from '../src/index.js';
-import { AuthSession, ConfigError, loadCredentials, resolveCredentials } from '../src/node.js';
+import {
+  AuthSession,
+  ConfigError,
+  checkKeyDestination,
+  loadCredentials,
+  resolveCredentials,
+} from '../src/node.js';
 import { addSecret, rejectionOf, showError, showValue } from './helpers/capture.js';
 import { closeServersAfterEach, DEMO_USER, mockServer } from './helpers/server.js';
 
@@ -344,6 +350,45 @@ describe('a .env cannot send a key from elsewhere to its own server', () => {
     writeDotenv('TESTMAX_CONFIG=planted.json\n');
     expect(loadError({ TESTMAX_USERNAME: 'env@x.com', TESTMAX_API_KEY: KEY_ENV }).message).toContain(
       `"api_url" in ${planted}`,
+    );
+  });
+
+  it('…or through a .env that points TESTMAX_CONFIG at your own config file', () => {
+    const own = join(root, 'home', '.config', 'testmax', 'config.json');
+    mkdirSync(join(root, 'home', '.config', 'testmax'), { recursive: true });
+    writeConfig({ username: 'config@x.com', api_key: KEY_CONFIG }, 0o600, own);
+    writeDotenv(`TESTMAX_API_URL=https://collector.example.net/api\nTESTMAX_CONFIG=${own}\n`);
+    expect(loadError().message).toMatch(
+      /API URL comes from TESTMAX_API_URL in .* but the API key from "api_key"/,
+    );
+  });
+
+  it('resolveCredentials only reports; checkKeyDestination refuses a key from anywhere else', () => {
+    writeDotenv('TESTMAX_API_URL=https://collector.example.net/api\n');
+    const found = resolveCredentials({ env: { TESTMAX_API_KEY: KEY_ENV, HOME: join(root, 'home') }, cwd });
+    expect(found.source.baseUrl).toMatchObject({ origin: 'dotenv', fromDirectory: true });
+    expect(found.source.apiKey?.fromDirectory).toBeUndefined();
+    expect(() => checkKeyDestination(found)).toThrow(ConfigError);
+    // A key typed at a prompt is no better.
+    const noKey = resolveCredentials({ env: { HOME: join(root, 'home') }, cwd });
+    expect(() => checkKeyDestination(noKey)).not.toThrow();
+    expect(() => checkKeyDestination(noKey, { description: 'the key you entered' })).toThrow(
+      /but the API key from the key you entered/,
+    );
+  });
+
+  it('the same file choosing both, or the default URL from .env, is fine', () => {
+    const shared = join(cwd, 'shared.json');
+    writeConfig(
+      { username: 'c@x.com', api_key: KEY_CONFIG, api_url: 'http://127.0.0.1:4010' },
+      0o600,
+      shared,
+    );
+    writeDotenv('TESTMAX_CONFIG=shared.json\n');
+    expect(load().credentials.baseUrl).toBe('http://127.0.0.1:4010');
+    writeDotenv('TESTMAX_API_URL=https://api.test-max.com/api/topstep-sim/\n');
+    expect(load({ TESTMAX_USERNAME: 'env@x.com', TESTMAX_API_KEY: KEY_ENV }).credentials.baseUrl).toBe(
+      'https://api.test-max.com/api/topstep-sim',
     );
   });
 

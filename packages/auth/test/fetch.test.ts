@@ -9,6 +9,7 @@ import {
   FAST_RETRY,
   foreignServer,
   mockServer,
+  observingFetch,
   tokenOf,
 } from './helpers/server.js';
 
@@ -113,6 +114,51 @@ describe('session.fetch', () => {
     // A GET there is, like any idempotent request.
     expect((await session.fetch(`${other.url}/orders`)).status).toBe(503);
     expect(other.requests).toHaveLength(4);
+  });
+
+  it('errorCode 1 or 3 from an endpoint where it does not mean "who are you?" is not a refused token', async () => {
+    const server = await mockServer();
+    const { session } = demoSession(server);
+    await tokenOf(session);
+    // ProjectX's Order/place: errorCode 3 is insufficient funds. Re-sending would place it twice.
+    const funds = JSON.stringify({ success: false, errorCode: 3, errorMessage: 'Insufficient funds' });
+    server.inject('/Order/place', { status: 200, body: funds, contentType: 'application/json' });
+    const response = await session.fetch('/Order/place', { method: 'POST', body: '{}' });
+    expect(await response.json()).toMatchObject({ success: false, errorCode: 3 });
+    expect(server.calls('/Order/place')).toBe(1);
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    // On Account/search the same answer is the body form of a refused token: log in, re-send.
+    server.inject('/Account/search', {
+      status: 200,
+      body: JSON.stringify({ success: false, errorCode: 3, errorMessage: 'Invalid token' }),
+      contentType: 'application/json',
+    });
+    const search = await session.fetch('/Account/search', { method: 'POST', body: '{}' });
+    expect(((await search.json()) as { success: boolean }).success).toBe(true);
+    expect(server.calls('/Auth/loginKey')).toBe(2);
+  });
+
+  it("passes the rest of the caller's RequestInit through to fetch", async () => {
+    const server = await mockServer();
+    const seen: RequestInit[] = [];
+    const { session } = demoSession(server, {
+      fetch: async (input, init) => {
+        seen.push(init ?? {});
+        // The stand-in dispatcher is not a real undici one: send without it.
+        const { dispatcher: _, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+        return observingFetch(input, rest);
+      },
+    });
+    await tokenOf(session);
+    const dispatcher = { name: 'proxy' };
+    await session.fetch('/Account/search', {
+      method: 'POST',
+      body: '{}',
+      keepalive: true,
+      cache: 'no-store',
+      dispatcher,
+    } as RequestInit);
+    expect(seen.at(-1)).toMatchObject({ keepalive: true, cache: 'no-store', dispatcher, method: 'POST' });
   });
 
   it('retries any request whose connection was refused: it never reached a server', async () => {

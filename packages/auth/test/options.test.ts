@@ -63,6 +63,18 @@ describe('options are checked when the session is made', () => {
     expect(server.calls('/Account/search')).toBe(4);
   });
 
+  it('a timeout longer than a timer can hold means no timeout, not one that fires at once', async () => {
+    const server = await mockServer();
+    const session = new AuthSession({
+      ...DEMO_USER,
+      baseUrl: server.url,
+      timeoutMs: 30 * 24 * 3_600_000,
+      retry: false,
+      logger: false,
+    });
+    expect(await session.accounts()).toHaveLength(3);
+  });
+
   it('ping() checks its options the same way', async () => {
     await expect(ping({ timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
   });

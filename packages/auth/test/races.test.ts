@@ -71,6 +71,33 @@ describe('logout() while authenticated calls are in flight', () => {
     expect(server.calls('/Auth/loginKey')).toBe(1);
   });
 
+  it('a call made in the same tick as logout() counts as before it, whatever the entry point', async () => {
+    const server = await mockServer();
+    const { session } = demoSession(server);
+    const client = createClient({ baseUrl: server.url });
+    client.use(session.middleware);
+    await tokenOf(session);
+    const calls = [
+      session.fetch('/Account/search', { method: 'POST', body: '{}' }),
+      session.client.POST('/Account/search', { body: {} }),
+      client.POST('/Account/search', { body: {} }),
+      session.accounts(),
+    ];
+    const settled = Promise.allSettled(calls);
+    await session.logout();
+    const outcomes = await settled;
+    // None of them logged in again to finish; each failed or came back refused.
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    expect(session.isAuthenticated).toBe(false);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/logged out/);
+      else {
+        const value = outcome.value as Response | { response: Response };
+        expect(value instanceof Response ? value.status : value.response.status).toBe(401);
+      }
+    }
+  });
+
   it('a caller arriving after the logout logs in afresh as usual', async () => {
     const server = await mockServer();
     const { session } = demoSession(server);

@@ -72,4 +72,12 @@ describe('exp/iat outside any plausible time', () => {
     }
     expect(server.calls('/Auth/loginKey')).toBe(3);
   });
+
+  it('a cached token whose exp has passed (no iat) is expired, not good for another 24 h', () => {
+    const now = Date.UTC(2026, 5, 1);
+    const state = tokenState(jwt({ exp: now / 1000 - 3600 }), 1, now, 'claims', DEFAULT_LIFECYCLE);
+    expect(state.opaque).toBe(false);
+    expect(state.expiresAt).toBe(now - 3_600_000);
+    expect(state.hardExpiry).toBeLessThan(now);
+  });
 });

@@ -1,4 +1,10 @@
-import { ConfigError, type CredentialSource, normalizeBaseUrl, resolveCredentials } from '@testmax/auth/node';
+import {
+  ConfigError,
+  type CredentialSource,
+  normalizeBaseUrl,
+  type ResolvedCredentials,
+  resolveCredentials,
+} from '@testmax/auth/node';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import type { Context } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -20,6 +26,8 @@ export interface Chain {
   apiKey?: Sourced;
   accountName?: Sourced;
   searched: { dotenvPath: string; configPath: string };
+  /** The chain as the SDK resolved it, for `checkKeyDestination` before a key is sent. */
+  resolved: ResolvedCredentials;
 }
 
 const FLAG_NAMES = {
@@ -87,6 +95,7 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     ...(apiKey ? { apiKey } : {}),
     ...(accountName ? { accountName } : {}),
     searched: credentials.searched,
+    resolved: credentials,
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   AuthenticationError,
   AuthSession,
+  checkKeyDestination,
   decodeJwt,
   InvalidCredentialsError,
   type Logger,
@@ -80,6 +81,15 @@ export function newSession(
   overrides: { fetch?: typeof fetch; retries?: number } = {},
 ): AuthSession {
   const { timeoutMs, retries } = settingsFor(context);
+  if (options.apiKey) {
+    // A key about to be sent must not go where only the directory's .env says: that holds for
+    // a key typed or piped to `login` as much as for one from the chain.
+    const fromChain = options.apiKey === prepared.chain.apiKey?.value;
+    checkKeyDestination(
+      prepared.chain.resolved,
+      fromChain ? undefined : { description: 'the key you gave testmax login' },
+    );
+  }
   return new AuthSession({
     userName: options.userName,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),

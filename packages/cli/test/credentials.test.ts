@@ -200,3 +200,47 @@ describe('config file problems', () => {
     expect(result.stderr).toContain('--api-key-stdin');
   });
 });
+
+describe("a directory's .env cannot send a key from elsewhere to its own server", () => {
+  it('key from the environment, URL from .env: exit 2 naming both, and the key is never sent', async () => {
+    await sandbox.writeDotEnv(`TESTMAX_API_URL=${server.url}\n`);
+    server.resetCalls();
+    const result = await sandbox.run(['token'], { env: envLayer() });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: The API URL comes from TESTMAX_API_URL in .*\.env but the API key from environment variable TESTMAX_API_KEY/m,
+    );
+    expect(
+      result.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:')),
+    ).toHaveLength(1);
+    expect(server.calls('/Auth/loginKey')).toBe(0);
+  });
+
+  it('a key piped to login counts as "from elsewhere" too; --base-url settles it', async () => {
+    await sandbox.writeDotEnv(`TESTMAX_API_URL=${server.url}\n`);
+    server.resetCalls();
+    const refused = await sandbox.run(['login', '--username', users.flag.userName, '--api-key-stdin'], {
+      stdin: users.flag.apiKey,
+    });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('the key you gave testmax login');
+    expect(server.calls('/Auth/loginKey')).toBe(0);
+    const allowed = await sandbox.run(
+      ['login', '--base-url', server.url, '--username', users.flag.userName, '--api-key-stdin'],
+      { stdin: users.flag.apiKey },
+    );
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+  });
+
+  it('commands that send no key still use the .env URL', async () => {
+    await sandbox.writeDotEnv(`TESTMAX_API_URL=${server.url}\n`);
+    server.resetCalls();
+    const ping = await sandbox.run(['ping'], { env: envLayer() });
+    expect(ping.code, ping.stderr).toBe(0);
+    expect(server.calls('/Status/ping')).toBe(1);
+  });
+});

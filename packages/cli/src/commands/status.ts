@@ -70,7 +70,7 @@ export async function run(context: Context): Promise<void> {
   output.line(`${label('API')} ${chain.baseUrl.value} ${from(chain.baseUrl)}`);
   output.line(`${label('User')} ${user ? `${user.value} ${from(user)}` : p('yellow', 'not configured')}`);
   output.line(
-    `${label('API key')} ${chain.apiKey ? `configured ${from(chain.apiKey)}` : 'not configured (only the saved token can be used)'}`,
+    `${label('API key')} ${chain.apiKey ? `configured ${from(chain.apiKey)}` : cached ? 'not configured (only the saved token can be used)' : 'not configured'}`,
   );
   if (chain.accountName)
     output.line(`${label('Account')} ${chain.accountName.value} ${from(chain.accountName)}`);

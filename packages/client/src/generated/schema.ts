@@ -159,7 +159,7 @@ export interface components {
             userName: string;
             /**
              * @description The API key from the TestMax dashboard. A secret.
-             * @example tmx_live_3f9a1c2b7d4e8f60a1b2c3d4e5f6a7b8
+             * @example tmx_example_3f9a1c2b7d4e8f60a1b2c3d4e5f6a7b8
              */
             apiKey: string;
         };
