@@ -171,45 +171,65 @@ export const ping: Endpoint = {
 };
 
 /**
- * `GET /Status/ping` through `session.fetch`, the SDK's generic surface: it retries and
- * re-authenticates like the typed calls, but returns the final `Response` as it came (a
- * `fetch` does not throw on an HTTP status); only network failures reject.
+ * `session.fetch`, the SDK's generic surface: it retries and re-authenticates like the typed
+ * calls, but returns the final `Response` as it came (a `fetch` does not throw on an HTTP
+ * status); only network failures reject. On `Account/search` a 200 with `success: false` and
+ * errorCode 1/3 is a refused token (log in, re-send once); on any other path (here
+ * `Status/ping`) errorCode 1/3 may mean something else (on ProjectX's `Order/place`, 3 is
+ * insufficient funds), so only a bare 401 is a refusal and the body comes back as it is.
  */
-export const sessionFetch: Endpoint = {
-  name: 'session.fetch (Status/ping)',
-  path: '/Status/ping',
-  loggedIn: true,
-  successBody: () => JSON.stringify(OK),
-  run: async ({ session }) => {
-    const response = await session.fetch('/Status/ping');
-    return { status: response.status, text: await response.text() };
-  },
-  async checkResult(result) {
-    const { status, text } = result as { status: number; text: string };
-    expect(status).toBe(200);
-    expect(JSON.parse(text)).toMatchObject({ success: true, errorCode: 0 });
-  },
-  expect(fault, mode) {
-    if (fault.retryable) {
-      if (mode === 'once') return retried(fault);
-      const failed = exhausted(fault);
-      if (fault.name === 'timeout' || fault.name === 'dropped connection') return failed;
-      return { kind: 'response', status: (failed as { status: number }).status, calls: failed.calls };
-    }
-    if (isAuthish(fault.name)) {
-      return mode === 'once'
-        ? { kind: 'ok', label: 'logs in again, retried once, succeeds', calls: 2, logins: 1 }
-        : {
-            kind: 'response',
-            status: fault.name === 'bare 401' ? 401 : 200,
-            calls: 2,
-            logins: 1,
-            body: 'as-injected',
-          };
-    }
-    if (fault.name === 'wrong content-type') return accepted;
-    return { kind: 'response', status: 200, calls: 1, body: 'as-injected' };
-  },
-};
+function sessionFetchOn(path: '/Status/ping' | '/Account/search'): Endpoint {
+  const bodyRefusal = path === '/Account/search';
+  const okBody = bodyRefusal ? { ...OK, accounts: DEMO_ACCOUNTS } : OK;
+  return {
+    name: `session.fetch (${path.slice(1)})`,
+    path,
+    loggedIn: true,
+    successBody: () => JSON.stringify(okBody),
+    run: async ({ session }) => {
+      const response = bodyRefusal
+        ? await session.fetch(path, { method: 'POST', body: '{}' })
+        : await session.fetch(path);
+      return { status: response.status, text: await response.text() };
+    },
+    async checkResult(result) {
+      const { status, text } = result as { status: number; text: string };
+      expect(status).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ success: true, errorCode: 0 });
+    },
+    expect(fault, mode) {
+      if (fault.retryable) {
+        if (mode === 'once') return retried(fault);
+        const failed = exhausted(fault);
+        if (fault.name === 'timeout' || fault.name === 'dropped connection') return failed;
+        return { kind: 'response', status: (failed as { status: number }).status, calls: failed.calls };
+      }
+      if (fault.name === 'bare 401' || (bodyRefusal && isAuthish(fault.name))) {
+        return mode === 'once'
+          ? { kind: 'ok', label: 'logs in again, retried once, succeeds', calls: 2, logins: 1 }
+          : {
+              kind: 'response',
+              status: fault.name === 'bare 401' ? 401 : 200,
+              calls: 2,
+              logins: 1,
+              body: 'as-injected',
+            };
+      }
+      if (fault.name === 'wrong content-type') return accepted;
+      return { kind: 'response', status: 200, calls: 1, body: 'as-injected' };
+    },
+  };
+}
 
-export const ENDPOINTS: readonly Endpoint[] = [loginKey, validate, logout, ping, sessionFetch, accountSearch];
+export const sessionFetch = sessionFetchOn('/Status/ping');
+export const sessionFetchSearch = sessionFetchOn('/Account/search');
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  loginKey,
+  validate,
+  logout,
+  ping,
+  sessionFetch,
+  sessionFetchSearch,
+  accountSearch,
+];
