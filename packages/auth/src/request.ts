@@ -39,11 +39,11 @@ function isReusable(body: unknown): body is string | ArrayBuffer | ArrayBufferVi
  * is kept as it is; a stream, Blob, FormData or a `Request`'s body is read once, so it can be
  * re-sent after a 401.
  */
-export async function prepareRequest(
+export function prepareRequest(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   baseUrl: string,
-): Promise<PreparedRequest> {
+): PreparedRequest | Promise<PreparedRequest> {
   const body = init?.body ?? undefined;
   const method = (init?.method ?? 'GET').toUpperCase();
   if (
@@ -61,6 +61,15 @@ export async function prepareRequest(
       init: passThrough(init),
     };
   }
+  return buffered(input, init, baseUrl);
+}
+
+/** {@link prepareRequest} for a body that must be read first (a stream, a Blob, a Request). */
+async function buffered(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  baseUrl: string,
+): Promise<PreparedRequest> {
   // A Request without init (what openapi-fetch passes) is read as it is; otherwise copy it
   // with signal: null — the copy must not follow the caller's signal: in undici that adds a
   // listener to it per request, which piles up on a long-lived signal.
@@ -68,13 +77,13 @@ export async function prepareRequest(
     input instanceof Request && init === undefined
       ? input
       : new Request(typeof input === 'string' ? resolve(input, baseUrl) : input, { ...init, signal: null });
-  const buffered = request.body ? await request.arrayBuffer() : undefined;
+  const body = request.body ? await request.arrayBuffer() : undefined;
   const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
   return {
     url: new URL(request.url),
     method: request.method.toUpperCase(),
     headers: new Headers(request.headers),
-    body: buffered,
+    body,
     signal,
     init: {
       redirect: request.redirect,
@@ -133,19 +142,33 @@ export function decodeText(bytes: ArrayBuffer): string {
  */
 const MAX_REFUSAL_BYTES = 4096;
 
-const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65]; // "false"
+const SUCCESS = Array.from('"success"', (c) => c.charCodeAt(0));
+const FALSE = Array.from('false', (c) => c.charCodeAt(0));
 
-/** Whether the body holds the word `false` at all: without it there is nothing to parse. */
-function mentionsFalse(body: ArrayBuffer | string): boolean {
-  if (typeof body === 'string') return body.includes('false');
-  const bytes = new Uint8Array(body);
-  outer: for (
-    let i = bytes.indexOf(0x66);
-    i !== -1 && i <= bytes.length - 5;
-    i = bytes.indexOf(0x66, i + 1)
-  ) {
-    for (let j = 1; j < 5; j++) if (bytes[i + j] !== FALSE[j]) continue outer;
-    return true;
+/** Whitespace JSON allows between tokens: space, tab, line feed, carriage return. */
+const isSpace = (byte: number | undefined) =>
+  byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+function matchesAt(bytes: Uint8Array, at: number, word: readonly number[]): boolean {
+  for (let k = 0; k < word.length; k++) if (bytes[at + k] !== word[k]) return false;
+  return true;
+}
+
+/**
+ * Whether the body says `"success": false` anywhere (bytes, no decoding): a success answer
+ * never does, so it is not parsed a second time just to find out.
+ */
+function saysSuccessFalse(body: ArrayBuffer | string): boolean {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+  // Every `"success"` starts with `"s`: look at quotes followed by an s only.
+  for (let i = bytes.indexOf(0x22); i !== -1; i = bytes.indexOf(0x22, i + 1)) {
+    if (bytes[i + 1] !== 0x73 || !matchesAt(bytes, i, SUCCESS)) continue;
+    let j = i + SUCCESS.length;
+    while (isSpace(bytes[j])) j++;
+    if (bytes[j] !== 0x3a) continue; // ':'
+    j++;
+    while (isSpace(bytes[j])) j++;
+    if (matchesAt(bytes, j, FALSE)) return true;
   }
   return false;
 }
@@ -175,7 +198,7 @@ export function isRefusal(
   if (status === 401) return true;
   if (!bodyForm || status !== 200 || !contentType?.toLowerCase().includes('json')) return false;
   const size = typeof body === 'string' ? body.length : body.byteLength;
-  if (size > MAX_REFUSAL_BYTES || !mentionsFalse(body)) return false;
+  if (size > MAX_REFUSAL_BYTES || !saysSuccessFalse(body)) return false;
   try {
     const parsed = JSON.parse(typeof body === 'string' ? body : decodeText(body)) as {
       success?: unknown;

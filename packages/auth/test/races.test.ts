@@ -86,14 +86,16 @@ describe('logout() while authenticated calls are in flight', () => {
     const settled = Promise.allSettled(calls);
     await session.logout();
     const outcomes = await settled;
-    // None of them logged in again to finish; each failed or came back refused.
+    // None of them logged in again to finish: each was sent with the old token before the
+    // logout reached the server (200), came back refused (401), or failed as logged out.
     expect(server.calls('/Auth/loginKey')).toBe(1);
     expect(session.isAuthenticated).toBe(false);
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/logged out/);
+      else if (Array.isArray(outcome.value)) expect(outcome.value).toHaveLength(3);
       else {
         const value = outcome.value as Response | { response: Response };
-        expect(value instanceof Response ? value.status : value.response.status).toBe(401);
+        expect([200, 401]).toContain(value instanceof Response ? value.status : value.response.status);
       }
     }
   });

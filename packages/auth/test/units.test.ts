@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIFECYCLE, DEFAULT_RETRY, decodeJwt, parseRetryAfter, redact } from '../src/index.js';
+import { isRefusal } from '../src/request.js';
 import { backoffDelay, isRetryableStatus, resolveRetry } from '../src/retry.js';
 import { SingleFlight } from '../src/single-flight.js';
 import { backoffMs, tokenState } from '../src/token-state.js';
@@ -144,5 +145,27 @@ describe('SingleFlight', () => {
       }),
     ).rejects.toThrow('sync');
     expect(flight.inFlight).toBe(false);
+  });
+});
+
+describe('the refused-token envelope check', () => {
+  const enc = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
+  it.each([
+    ['{"success":false,"errorCode":3,"errorMessage":"x"}', true],
+    ['{ "success" : \n false, "errorCode": 1 }', true],
+    ['{"success":false,"errorCode":99}', false],
+    ['{"success":true,"errorCode":0,"accounts":[{"canTrade":false}]}', false],
+    ['{"canTrade":false,"success":true,"errorCode":3}', false],
+    ['not json "success":false', false],
+  ])('%s → %s', (body, refused) => {
+    expect(isRefusal(200, 'application/json; charset=utf-8', enc(body), true)).toBe(refused);
+    expect(isRefusal(200, 'application/json', body, true)).toBe(refused);
+    // Not on an endpoint where errorCode 1/3 mean "who are you?", and never for other statuses.
+    expect(isRefusal(200, 'application/json', enc(body), false)).toBe(false);
+    expect(isRefusal(500, 'application/json', enc(body), true)).toBe(false);
+  });
+
+  it('a bare 401 is a refusal anywhere', () => {
+    expect(isRefusal(401, null, '', false)).toBe(true);
   });
 });
