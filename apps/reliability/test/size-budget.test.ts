@@ -5,13 +5,13 @@ import { bundleSize, SDK_ENTRY } from '../src/size.mjs';
  * Size budgets, in gzip bytes of a minified browser bundle (esbuild, the same measurement as
  * `pnpm bench`). Not a timing assertion: a bundle's size is deterministic.
  *
- * The issue's target for auth + client + openapi-fetch is 6 kB; today's bundle is ~12.5 kB (see
+ * The issue's target for auth + client + openapi-fetch is 6 kB; today's bundle is ~12.8 kB (see
  * bench/RESULTS.md for the breakdown and what would close the gap). Until then the budget is a
  * ratchet a little above today's size, so the SDK cannot quietly grow; lower it as it shrinks.
- * (Raised from 11.5 kB when option checking, safe-to-repeat retries and the buffered
- * `session.fetch` response — which halved its per-call overhead — came in.)
+ * (Raised from 11.5 kB when option checking, safe-to-repeat retries, the logout-wins epochs
+ * and the buffered `session.fetch` response with a real body for every runtime came in.)
  */
-const SDK_BUDGET = 12_800;
+const SDK_BUDGET = 13_000;
 const SDK_TARGET = 6_000;
 /** createClient alone (openapi-fetch and the wrapper): what a bring-your-own-token app ships. */
 const CLIENT_BUDGET = 3_000;

@@ -158,8 +158,8 @@ function matchesAt(bytes: Uint8Array, at: number, word: readonly number[]): bool
  * Whether the body says `"success": false` anywhere (bytes, no decoding): a success answer
  * never does, so it is not parsed a second time just to find out.
  */
-function saysSuccessFalse(body: ArrayBuffer | string): boolean {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+function saysSuccessFalse(body: ArrayBuffer): boolean {
+  const bytes = new Uint8Array(body);
   // Every `"success"` starts with `"s`: look at quotes followed by an s only.
   for (let i = bytes.indexOf(0x22); i !== -1; i = bytes.indexOf(0x22, i + 1)) {
     if (bytes[i + 1] !== 0x73 || !matchesAt(bytes, i, SUCCESS)) continue;
@@ -192,15 +192,14 @@ export function refusesInBody(pathname: string): boolean {
 export function isRefusal(
   status: number,
   contentType: string | null,
-  body: ArrayBuffer | string,
+  body: ArrayBuffer,
   bodyForm: boolean,
 ): boolean {
   if (status === 401) return true;
   if (!bodyForm || status !== 200 || !contentType?.toLowerCase().includes('json')) return false;
-  const size = typeof body === 'string' ? body.length : body.byteLength;
-  if (size > MAX_REFUSAL_BYTES || !saysSuccessFalse(body)) return false;
+  if (body.byteLength > MAX_REFUSAL_BYTES || !saysSuccessFalse(body)) return false;
   try {
-    const parsed = JSON.parse(typeof body === 'string' ? body : decodeText(body)) as {
+    const parsed = JSON.parse(decodeText(body)) as {
       success?: unknown;
       errorCode?: unknown;
     };
