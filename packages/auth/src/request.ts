@@ -1,7 +1,4 @@
-import type { Outgoing } from './transport.js';
-
-/** The parts of a `RequestInit` that pass through to `fetch` unchanged. */
-export type RequestOptions = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
+import type { Outgoing, RequestOptions } from './transport.js';
 
 /** A caller's request, with a body that can be sent again after a 401. */
 export interface PreparedRequest {
@@ -39,11 +36,11 @@ function isReusable(body: unknown): body is string | ArrayBuffer | ArrayBufferVi
  * is kept as it is; a stream, Blob, FormData or a `Request`'s body is read once, so it can be
  * re-sent after a 401.
  */
-export function prepareRequest(
+export async function prepareRequest(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   baseUrl: string,
-): PreparedRequest | Promise<PreparedRequest> {
+): Promise<PreparedRequest> {
   const body = init?.body ?? undefined;
   const method = (init?.method ?? 'GET').toUpperCase();
   if (

@@ -425,9 +425,15 @@ export class AuthSession {
     signal: AbortSignal | undefined,
     epoch?: number,
   ): Promise<{ token: string; generation: number }> {
-    const usable = this.#usableToken();
-    if (usable) return usable;
     const state = this.#state;
+    if (state && !state.rejected) {
+      const now = this.#clock.now();
+      // Without a key a token past its expiry is still worth sending: only the server knows.
+      if (now < state.hardExpiry || !this.#apiKey) {
+        if (now >= state.nextRefreshAt) this.#refreshInBackground(state);
+        return { token: state.token, generation: state.generation };
+      }
+    }
     if (signal?.aborted) throw abortReason(signal);
     if (epoch !== undefined && epoch !== this.#epoch) throw this.#loggedOutError();
     if (!this.#apiKey) {
@@ -439,20 +445,6 @@ export class AuthSession {
     }
     const fresh = await untilAborted(this.#login(), signal);
     return { token: fresh.token, generation: fresh.generation };
-  }
-
-  /**
-   * The current token when it can be handed out now (starting a background refresh when it is
-   * due), else `undefined`. Synchronous: the per-request path awaits only when it must.
-   */
-  #usableToken(): { token: string; generation: number } | undefined {
-    const state = this.#state;
-    if (!state || state.rejected) return undefined;
-    const now = this.#clock.now();
-    // Without a key a token past its expiry is still worth sending: only the server knows.
-    if (now >= state.hardExpiry && this.#apiKey) return undefined;
-    if (now >= state.nextRefreshAt) this.#refreshInBackground(state);
-    return { token: state.token, generation: state.generation };
   }
 
   #login(): Promise<TokenState> {

@@ -57,6 +57,9 @@ export function createTransport(
   };
 }
 
+/** The parts of a `RequestInit` that pass through to `fetch` unchanged. */
+export type RequestOptions = Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
+
 /** A request whose body is already buffered, so it can be sent again on a retry. */
 export interface Outgoing {
   url: URL;
@@ -64,7 +67,7 @@ export interface Outgoing {
   headers: Headers;
   body?: ArrayBuffer | ArrayBufferView<ArrayBuffer> | string | undefined;
   /** Whatever else of the caller's `RequestInit` goes to `fetch` as given. */
-  init?: Omit<RequestInit, 'body' | 'headers' | 'method' | 'signal'>;
+  init?: RequestOptions;
 }
 
 export interface SendOptions {
@@ -104,8 +107,9 @@ function failureCode(error: unknown): string | undefined {
 
 /** Describe a fetch failure without its stack: "ECONNRESET", "fetch failed: other side closed". */
 function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
+  const code = failureCode(error);
+  if (code !== undefined) return code;
+  const cause = (error as { cause?: { message?: unknown } } | undefined)?.cause;
   if (cause && typeof cause.message === 'string') return cause.message;
   if (error instanceof Error) return error.message;
   return String(error);
