@@ -23,5 +23,5 @@ export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from 
 export { type PingOptions, type PingResult, ping } from './ping.js';
 export { redact } from './redact.js';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
-export { AuthSession, type CallOptions, type ValidateResult } from './session.js';
+export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
 export { DEFAULT_LIFECYCLE, type LifecycleOptions } from './token-state.js';

@@ -47,6 +47,15 @@ export interface ValidateResult {
   expiresAt: Date;
 }
 
+/** What `logout()` did on the server. */
+export interface LogoutResult {
+  /**
+   * True when the server revoked the token now; false when there was no token to revoke or
+   * the server already refused it (expired or revoked before).
+   */
+  revoked: boolean;
+}
+
 export interface CallOptions {
   /** Stop waiting when this fires. A shared login or refresh keeps going for other callers. */
   signal?: AbortSignal;
@@ -201,7 +210,7 @@ export class AuthSession {
    * `Auth/logout` revokes it. Idempotent: without a token it sends nothing. A token the server
    * already refuses counts as logged out.
    */
-  async logout(options: CallOptions = {}): Promise<void> {
+  async logout(options: CallOptions = {}): Promise<LogoutResult> {
     const state = this.#state;
     this.#epoch++;
     this.#generation++;
@@ -211,10 +220,12 @@ export class AuthSession {
     // Runs in flight are void now; whoever asks after this logout starts afresh.
     this.#logins.forget();
     this.#refreshes.forget();
-    if (!state || state.rejected) return;
-    // A refused token (401 either way) is as logged out as it gets: outcome ignored.
-    await this.#callApi('/Auth/logout', {}, 'authenticated', state.token, options.signal);
-    this.#log('debug', 'logged out');
+    if (!state || state.rejected) return { revoked: false };
+    // A refused token (401 either way) is as logged out as it gets: not an error, only not
+    // "revoked" (the server had already stopped honouring it).
+    const outcome = await this.#callApi('/Auth/logout', {}, 'authenticated', state.token, options.signal);
+    this.#log('debug', outcome.kind === 'ok' ? 'logged out' : 'logged out (the token was already refused)');
+    return { revoked: outcome.kind === 'ok' };
   }
 
   /** The user's trading accounts (`Account/search`), all of them unless `onlyActive`. */

@@ -101,8 +101,8 @@ describe('login, validate, logout, accounts against the mock server', () => {
     const server = await mockServer();
     const { session } = demoSession(server);
     const token = await tokenOf(session);
-    await session.logout();
-    await session.logout();
+    expect(await session.logout()).toEqual({ revoked: true });
+    expect(await session.logout()).toEqual({ revoked: false });
     expect(server.calls('/Auth/logout')).toBe(1);
     expect(session.expiresAt).toBeUndefined();
     expect(session.isAuthenticated).toBe(false);
@@ -122,8 +122,20 @@ describe('login, validate, logout, accounts against the mock server', () => {
   it('logout() before any login sends nothing', async () => {
     const server = await mockServer();
     const { session } = demoSession(server);
-    await session.logout();
+    expect(await session.logout()).toEqual({ revoked: false });
     expect(server.calls()).toBe(0);
+  });
+
+  it('logout() of a token the server already refuses succeeds but says it revoked nothing', async () => {
+    for (const unauthorizedStyle of ['status', 'body'] as const) {
+      const server = await mockServer({ unauthorizedStyle });
+      const { session } = demoSession(server);
+      await tokenOf(session);
+      server.revokeAllTokens();
+      expect(await session.logout()).toEqual({ revoked: false });
+      expect(server.calls('/Auth/logout')).toBe(1);
+      expect(session.isAuthenticated).toBe(false);
+    }
   });
 
   it('await using logs out at the end of the block', async () => {

@@ -78,7 +78,7 @@ export function newSession(
   context: Context,
   prepared: Prepared,
   options: { userName: string; apiKey?: string; token?: string },
-  overrides: { fetch?: typeof fetch; retries?: number } = {},
+  overrides: { retries?: number } = {},
 ): AuthSession {
   const { timeoutMs, retries } = settingsFor(context);
   if (options.apiKey) {
@@ -98,7 +98,6 @@ export function newSession(
     ...(prepared.chain.accountName ? { accountName: prepared.chain.accountName.value } : {}),
     timeoutMs,
     retry: { retries: overrides.retries ?? retries },
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     logger: loggerFor(context),
   });
 }
