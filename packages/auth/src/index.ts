@@ -21,7 +21,19 @@ export { decodeJwt, type JwtClaims } from './jwt.js';
 export type { LogDetails, Logger } from './logger.js';
 export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
+export type {
+  RateLimitedRequest,
+  RateLimiter,
+  RateLimitRule,
+} from './rate-limiter.js';
 export { redact } from './redact.js';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
 export { DEFAULT_LIFECYCLE, type LifecycleOptions } from './token-state.js';
+export type {
+  StoredToken,
+  TokenRecord,
+  TokenScope,
+  TokenStore,
+  TokenStoreLock,
+} from './token-store.js';

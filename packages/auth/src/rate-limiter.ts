@@ -1,0 +1,45 @@
+/**
+ * The client-side rate limiter: a session waits before sending rather than collecting 429s.
+ * In-process by default (`AuthSession({ rateLimit })`); `redisRateLimiter()` from
+ * `@testmax/redis` shares one budget across a fleet.
+ */
+import type { TokenScope } from './token-store.js';
+
+/** At most `limit` requests per `windowMs` to the paths the rule matches. */
+export interface RateLimitRule {
+  /**
+   * Which endpoints the rule counts: a path such as `'/History/retrieveBars'` (matched
+   * against the end of the request's path), a RegExp tested against the path, or none for
+   * every endpoint. A request counts against every rule that matches it.
+   */
+  readonly path?: string | RegExp | undefined;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** The gateway's documented limits: 200 / 60 s for every endpoint, 50 / 30 s for bars. */
+export const GATEWAY_RATE_LIMITS: readonly RateLimitRule[] = Object.freeze([
+  Object.freeze({ limit: 200, windowMs: 60_000 }),
+  Object.freeze({ path: '/History/retrieveBars', limit: 50, windowMs: 30_000 }),
+]);
+
+/** One request about to be sent. */
+export interface RateLimitedRequest {
+  /** Budgets are per base URL and user (profiles of one user share the user's budget). */
+  readonly scope: TokenScope;
+  /** The request path, e.g. `/api/topstep-sim/Account/search`. */
+  readonly path: string;
+}
+
+export interface RateLimiter {
+  /**
+   * Resolve when the request may be sent, having taken its place in every matching budget.
+   * Waiters are served first in, first out. Rejects with the signal's reason when the signal
+   * fires first (the waiter then holds no place).
+   */
+  acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<void>;
+  /** The server answered 429 anyway: hold requests for this scope for `ms` before sending. */
+  pause(request: RateLimitedRequest, ms: number): void;
+  /** Release connections and timers the limiter opened itself. Optional. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,23 @@
+import { createServer, type Server } from 'node:http';
+
+/** Listen on a free port of 127.0.0.1 and resolve with the server's `http://127.0.0.1:PORT` URL. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A loopback URL nothing listens on (a port just freed): connecting to it is refused. */
+export async function deadUrl(): Promise<string> {
+  const server = createServer();
+  const url = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return url;
+}
