@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
+import { MAX_SETTINGS_FILE_BYTES, readRegularFile } from './regular-file.js';
 
 /** The keys of `config.json` (snake_case, as the DESIGN fixes). Unknown keys are ignored. */
 export interface ConfigFileValues {
@@ -68,19 +68,12 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
  * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
  */
 export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !explicit) return undefined;
-    const problem = code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? 'unknown error'})`;
-    throw new ConfigError(
-      `The config file ${path} ${problem}; fix the path in TESTMAX_CONFIG or configPath.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return parseConfigFile(text, path);
+  const file = readRegularFile(path, MAX_SETTINGS_FILE_BYTES);
+  if (file.ok) return parseConfigFile(file.text, path);
+  if (file.missing && !explicit) return undefined;
+  // Anything but a regular file of sane size (a FIFO, /dev/urandom) is refused, never read.
+  throw new ConfigError(
+    `The config file ${path} ${file.problem}; fix the path in TESTMAX_CONFIG or configPath.`,
+    { ...(file.cause === undefined ? {} : { cause: file.cause }) },
+  );
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError } from './errors.js';
+import { MAX_SETTINGS_FILE_BYTES, readRegularFile } from './regular-file.js';
 
 /**
  * Parse `.env` text with Node's own parser. The values are returned, never put into
@@ -20,20 +20,15 @@ export function parseDotenv(text: string, path: string): Record<string, string> 
   return out;
 }
 
-/** The variables of the `.env` file at `path`, or `undefined` when there is none. */
+/**
+ * The variables of the `.env` file at `path`, or `undefined` when there is none. Anything but
+ * a regular file of sane size (a FIFO, `/dev/zero`, a directory) is a `ConfigError` naming it.
+ */
 export function readDotenv(path: string): Record<string, string> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new ConfigError(
-      `The .env file ${path} could not be read (${code ?? 'unknown error'}); fix its permissions or remove it.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return parseDotenv(text, path);
+  const file = readRegularFile(path, MAX_SETTINGS_FILE_BYTES);
+  if (file.ok) return parseDotenv(file.text, path);
+  if (file.missing) return undefined;
+  throw new ConfigError(`The .env file ${path} ${file.problem}; fix it or remove it.`, {
+    ...(file.cause === undefined ? {} : { cause: file.cause }),
+  });
 }

@@ -20,6 +20,7 @@ export {
 export { parseDotenv } from './dotenv.js';
 export * from './index.js';
 export { permissionWarning } from './permissions.js';
+export { type FileRead, MAX_SETTINGS_FILE_BYTES, readRegularFile } from './regular-file.js';
 
 export class AuthSession extends NeutralAuthSession {
   /**
