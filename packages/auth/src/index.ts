@@ -18,6 +18,7 @@ export {
   TimeoutError,
   TokenExpiredError,
 } from './errors.js';
+export { isHeaderSafeToken } from './header-token.js';
 export { decodeJwt, type JwtClaims } from './jwt.js';
 export type { LogDetails, Logger } from './logger.js';
 export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
