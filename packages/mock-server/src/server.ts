@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CallCounter } from './call-counter.js';
 import { DEMO_USER } from './demo-user.js';
 import { FaultQueue, normalisePath } from './faults.js';
 import { answerPreflight, applyCors, BodyTooLargeError, readBody, sendJson, sendProblem } from './http.js';
@@ -44,8 +45,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const faults = new FaultQueue();
   // Preflights are counted apart: a browser sends one before some requests and not others
   // (it caches them), so counting them with the requests would make exact counts impossible.
-  const counts = new Map<string, number>();
-  const preflightCounts = new Map<string, number>();
+  const counts = new CallCounter();
+  const preflightCounts = new CallCounter();
   const pendingDelays = new Set<() => void>();
   let closing: Promise<void> | undefined;
 
@@ -65,7 +66,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const pathname = pathOf(req.url);
     const key = normalisePath(pathname);
     const counter = req.method === 'OPTIONS' ? preflightCounts : counts;
-    counter.set(key, (counter.get(key) ?? 0) + 1);
+    counter.add(key, ROUTES.has(key));
     applyCors(req, res);
 
     if (req.method === 'OPTIONS') {
@@ -198,9 +199,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
-function countOf(counts: Map<string, number>, path: string | undefined): number {
-  if (path === undefined) return [...counts.values()].reduce((sum, n) => sum + n, 0);
-  return counts.get(normalisePath(path)) ?? 0;
+function countOf(counts: CallCounter, path: string | undefined): number {
+  return counts.count(path === undefined ? undefined : normalisePath(path));
 }
 
 function pathOf(url: string | undefined): string {
