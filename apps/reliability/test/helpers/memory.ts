@@ -21,7 +21,7 @@ export function runInChild(
   mode: 'ping' | 'fetch' | 'login',
   baseUrl: string,
   env: Record<string, string> = {},
-  killAfterMs = 60_000,
+  killAfterMs = 15_000,
 ): Promise<MemoryRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SCRIPT, mode, baseUrl], {
