@@ -83,7 +83,17 @@ async function lockDown(dir: string): Promise<void> {
     await chmod(dir, 0o700);
     return;
   }
-  const handle = await open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  } catch (error) {
+    // Linux says ENOTDIR for a link when O_DIRECTORY is set too, other systems ELOOP.
+    const link = await lstat(dir).then(
+      (s) => s.isSymbolicLink(),
+      () => false,
+    );
+    throw link ? Object.assign(new Error('symbolic link'), { code: 'ELOOP' }) : error;
+  }
   try {
     await handle.chmod(0o700);
   } finally {
