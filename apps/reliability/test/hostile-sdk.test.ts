@@ -252,7 +252,7 @@ describe('answers too big: capped after decompression, connection closed, memory
     ],
   ] as [string, 'ping' | 'fetch' | 'login', string, Attack][])(
     '%s → ApiError',
-    async (_name, mode, path, attack) => {
+    async (label, mode, path, attack) => {
       api.on(path, attack);
       const run = await runInChild(mode, api.url, { MEMORY_TOKEN: TOKEN, MEMORY_KEY: KEY });
       expect(run.outcome, run.stderr).toMatchObject({
@@ -262,7 +262,7 @@ describe('answers too big: capped after decompression, connection closed, memory
         status: 200,
       });
       expect(run.outcome.message).toContain('maxResponseBytes (8 MiB)');
-      console.log(`${name}: RSS high-water mark ${Math.round(run.maxRssKb / 1024)} MB`);
+      console.log(`${label}: RSS high-water mark ${Math.round(run.maxRssKb / 1024)} MB`);
       expect(run.maxRssKb).toBeLessThan(MAX_RSS_KB);
       for (const secret of SECRETS) expect(`${run.outcome.message}${run.stderr}`).not.toContain(secret);
       // The SDK hung up rather than draining the rest.
