@@ -150,8 +150,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         if (Number.isFinite(waitMs)) {
           budget.blockedRules = blocked;
           budget.blockedUntil = now + waitMs;
-          if (!budget.dirty && budget.queue.length > 0) schedule(budget, waitMs);
         }
+        // Whoever is still queued waits for a place that frees by blockedUntil, whether this
+        // pass asked the backend or knew it from the last one.
+        if (!budget.dirty && budget.queue.length > 0) schedule(budget, budget.blockedUntil - clock.now());
       } while (budget.dirty);
     } catch (error) {
       // The backend failed (Redis down or slow): every waiter would fail the same way, one

@@ -152,10 +152,7 @@ export class StoreError extends TestMaxError {
    */
   readonly reason: 'unavailable' | 'invalid';
 
-  constructor(
-    message: string,
-    options: TestMaxErrorOptions & { reason?: 'unavailable' | 'invalid' } = {},
-  ) {
+  constructor(message: string, options: TestMaxErrorOptions & { reason?: 'unavailable' | 'invalid' } = {}) {
     const { reason = 'unavailable', ...rest } = options;
     super(message, 'STORE_ERROR', rest);
     this.reason = reason;

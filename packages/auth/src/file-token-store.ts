@@ -96,7 +96,10 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): TokenStore 
     }
     const state = parseState(found.text);
     if (!state || tokenScopeId(state.scope) !== id) {
-      warnOnce(`shape:${file}`, `Ignoring ${file}: not a TestMax token file (it is replaced at the next write).`);
+      warnOnce(
+        `shape:${file}`,
+        `Ignoring ${file}: not a TestMax token file (it is replaced at the next write).`,
+      );
       return undefined;
     }
     return state;
@@ -120,7 +123,10 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): TokenStore 
    */
   function update<T>(
     scope: TokenScope,
-    change: (state: FileState | undefined, scopeOfFile: FileState['scope']) => { next?: FileState; result: T },
+    change: (
+      state: FileState | undefined,
+      scopeOfFile: FileState['scope'],
+    ) => { next?: FileState; result: T },
   ): Promise<T> {
     const { id, file } = fileOf(scope);
     const previous = queues.get(file) ?? Promise.resolve();

@@ -46,5 +46,4 @@ export function memoryRateLimitBackend(clock: Clock): RateLimitBackend {
       // The limiter holds this process's own waiters; there is nobody else to tell.
     },
   };
-
 }

@@ -1,5 +1,11 @@
 import { type Clock, systemClock } from './clock.js';
-import { checkGeneration, checkLockTtl, checkTokenRecord, storedToken, tokenScopeId } from './store-support.js';
+import {
+  checkGeneration,
+  checkLockTtl,
+  checkTokenRecord,
+  storedToken,
+  tokenScopeId,
+} from './store-support.js';
 import type { StoredToken, TokenRecord, TokenScope, TokenStore, TokenStoreLock } from './token-store.js';
 
 export interface MemoryTokenStoreOptions {

@@ -24,7 +24,9 @@ export function compileRules(rules: readonly RateLimitRule[], marginMs?: number)
     throw new ConfigError('Rate limit rules must be an array of { path?, limit, windowMs }.');
   }
   if (marginMs !== undefined && !(Number.isFinite(marginMs) && marginMs >= 0)) {
-    throw new ConfigError(`A rate limit margin must be a number of milliseconds >= 0, got ${String(marginMs)}.`);
+    throw new ConfigError(
+      `A rate limit margin must be a number of milliseconds >= 0, got ${String(marginMs)}.`,
+    );
   }
   return rules.map((rule, id) => {
     const where = `Rate limit rule ${id + 1}`;

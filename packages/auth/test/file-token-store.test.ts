@@ -1,5 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,7 +39,9 @@ async function workers(argsList: string[][]): Promise<unknown[]> {
     argsList.map(
       (args) =>
         new Promise<unknown>((resolve, reject) => {
-          const child = spawn(process.execPath, [WORKER, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(process.execPath, [WORKER, dir, ...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
           let out = '';
           let err = '';
           child.stdout.on('data', (chunk) => (out += chunk));
@@ -81,7 +92,9 @@ describe('fileTokenStore: files', () => {
   it('defaults to $XDG_STATE_HOME/testmax, where the CLI keeps its session, else ~/.local/state/testmax', () => {
     expect(tokenStoreDir({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' })).toBe('/x/state/testmax');
     // A relative XDG value is invalid by the XDG spec and ignored.
-    expect(tokenStoreDir({ XDG_STATE_HOME: 'rel/state', HOME: '/home/u' })).toBe('/home/u/.local/state/testmax');
+    expect(tokenStoreDir({ XDG_STATE_HOME: 'rel/state', HOME: '/home/u' })).toBe(
+      '/home/u/.local/state/testmax',
+    );
     expect(tokenStoreDir({ HOME: '/home/u' })).toBe('/home/u/.local/state/testmax');
   });
 
@@ -145,7 +158,9 @@ describe('fileTokenStore: files that are not what they should be', () => {
     chmodSync(file, 0o644);
     const s = store();
     expect((await s.get(SCOPE))?.token).toBe('token-a');
-    expect(warnings).toEqual([`The token file ${file} can be read or written by others (mode 644); run: chmod 600 ${file}`]);
+    expect(warnings).toEqual([
+      `The token file ${file} can be read or written by others (mode 644); run: chmod 600 ${file}`,
+    ]);
     await s.compareAndSet(SCOPE, 1, record('token-b'));
     expect(modeOf(file)).toBe(0o600);
   });

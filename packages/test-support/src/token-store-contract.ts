@@ -110,9 +110,7 @@ export function describeTokenStoreContract(name: string, options: TokenStoreCont
       it('lets exactly one of many concurrent writers of one generation win, across store instances', async () => {
         const stores = [await open(), await open()];
         const results = await Promise.all(
-          Array.from({ length: 12 }, (_, i) =>
-            stores[i % 2]!.compareAndSet(SCOPE, 0, record(`token-${i}`)),
-          ),
+          Array.from({ length: 12 }, (_, i) => stores[i % 2]!.compareAndSet(SCOPE, 0, record(`token-${i}`))),
         );
         const winners = results.filter((result) => result !== undefined);
         expect(winners).toHaveLength(1);
@@ -239,7 +237,9 @@ export function describeTokenStoreContract(name: string, options: TokenStoreCont
         await store.compareAndSet(SCOPE, 0, record('token-of-scope'));
         const lock = await store.tryLock(SCOPE, 60_000);
         expect(await store.get(other)).toBeUndefined();
-        expect(await store.compareAndSet(other, 0, record('token-of-other'))).toMatchObject({ generation: 1 });
+        expect(await store.compareAndSet(other, 0, record('token-of-other'))).toMatchObject({
+          generation: 1,
+        });
         const otherLock = await store.tryLock(other, 60_000);
         expect(otherLock).toBeDefined();
         expect(await store.get(SCOPE)).toMatchObject({ token: 'token-of-scope', generation: 1 });
@@ -273,7 +273,10 @@ export function describeTokenStoreContract(name: string, options: TokenStoreCont
 
     describe('bad arguments', () => {
       it.each([
-        ['a scope without a user name', (s: StoreUnderTest) => s.get({ baseUrl: SCOPE.baseUrl, userName: '' })],
+        [
+          'a scope without a user name',
+          (s: StoreUnderTest) => s.get({ baseUrl: SCOPE.baseUrl, userName: '' }),
+        ],
         ['a negative generation', (s: StoreUnderTest) => s.compareAndSet(SCOPE, -1, record('t'))],
         ['a fractional generation', (s: StoreUnderTest) => s.compareAndSet(SCOPE, 0.5, record('t'))],
         ['an empty token', (s: StoreUnderTest) => s.compareAndSet(SCOPE, 0, record(''))],
