@@ -223,10 +223,11 @@ describe('fileTokenStore: processes sharing it', () => {
     await exited;
     const s = store();
     expect(await s.tryLock(SCOPE, 60_000)).toBeUndefined();
-    let lock: Awaited<ReturnType<typeof s.tryLock>>;
     const giveUpAt = Date.now() + ttlMs + 10_000;
-    while (!(lock = await s.tryLock(SCOPE, 60_000)) && Date.now() < giveUpAt) {
+    let lock = await s.tryLock(SCOPE, 60_000);
+    while (!lock && Date.now() < giveUpAt) {
       await new Promise((resolve) => setTimeout(resolve, 50));
+      lock = await s.tryLock(SCOPE, 60_000);
     }
     expect(lock).toBeDefined();
     await lock?.release();
