@@ -41,11 +41,13 @@ export function compileRules(rules: readonly RateLimitRule[], marginMs?: number)
         `${where}: windowMs must be a whole number of milliseconds >= 1, got ${String(rule.windowMs)}.`,
       );
     }
+    const { matches, text } = pathMatcher(rule.path, where);
     return {
       id,
+      key: `${rule.limit}/${rule.windowMs}${text ? ` ${text}` : ''}`,
       limit: rule.limit,
       windowMs: rateLimitWindowMs(rule.windowMs, marginMs),
-      matches: pathMatcher(rule.path, where),
+      matches,
     };
   });
 }
@@ -55,19 +57,25 @@ export function compileRules(rules: readonly RateLimitRule[], marginMs?: number)
  * trailing slash (the API routes so), on a segment boundary: `/Account/search` counts
  * `/api/topstep-sim/Account/search`, not `/MyAccount/search`. A RegExp is tested as given.
  */
-function pathMatcher(path: RateLimitRule['path'], where: string): (path: string) => boolean {
-  if (path === undefined) return () => true;
+function pathMatcher(
+  path: RateLimitRule['path'],
+  where: string,
+): { matches: (path: string) => boolean; text: string } {
+  if (path === undefined) return { matches: () => true, text: '' };
   if (path instanceof RegExp) {
     const pattern = new RegExp(path.source, path.flags.replace(/[gy]/g, ''));
-    return (requestPath) => pattern.test(requestPath);
+    return { matches: (requestPath) => pattern.test(requestPath), text: String(pattern) };
   }
   if (typeof path !== 'string' || path.trim() === '') {
     throw new ConfigError(`${where}: path must be a non-empty string or a RegExp when given.`);
   }
   const suffix = `/${trimSlashes(path).toLowerCase()}`;
-  return (requestPath) => {
-    const normalised = `/${trimSlashes(requestPath.split('?')[0] ?? '').toLowerCase()}`;
-    return normalised === suffix || normalised.endsWith(suffix);
+  return {
+    matches: (requestPath) => {
+      const normalised = `/${trimSlashes(requestPath.split('?')[0] ?? '').toLowerCase()}`;
+      return normalised === suffix || normalised.endsWith(suffix);
+    },
+    text: suffix,
   };
 }
 

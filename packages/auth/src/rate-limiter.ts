@@ -50,6 +50,11 @@ export interface RateLimiter {
  */
 export interface RateLimitBudgetRule {
   readonly id: number;
+  /**
+   * A stable name of the rule as configured (`"200/60000"`, `"50/30000 /history/retrievebars"`):
+   * limiters configured alike count the same rule in a shared backend, whatever its `id`.
+   */
+  readonly key: string;
   readonly limit: number;
   readonly windowMs: number;
 }
