@@ -116,10 +116,25 @@ export function redisConnection(source: RedisSource & RedisConnectionOptions): R
   async function command(args: readonly string[]): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     const client = await ready(deadline);
+    const remainingMs = Math.max(1, deadline - Date.now());
+    // node-redis's own `timeout` covers a command only until it is written: one sent to a
+    // Redis that then hangs would wait for ever. The deadline here covers the reply too; the
+    // late reply, if any, is read and dropped by node-redis (the stream stays in step).
+    const sent = client.sendCommand(args, { timeout: remainingMs });
+    sent.catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreError(`${capitalised(where)} did not answer within ${timeoutMs} ms.`)),
+        remainingMs,
+      );
+    });
     try {
-      return await client.sendCommand(args, { timeout: Math.max(1, deadline - Date.now()) });
+      return await Promise.race([sent, expired]);
     } catch (error) {
       throw storeError(error, where, timeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
