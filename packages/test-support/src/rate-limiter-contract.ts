@@ -220,46 +220,47 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       ).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('rule 2') });
     });
 
-    if (options.shared) describe('shared by several limiters (a fleet)', () => {
-      it('one budget for all of them', async () => {
-        const [a, b] = [
-          await open([{ limit: 2, windowMs: LONG_MS }]),
-          await open([{ limit: 2, windowMs: LONG_MS }]),
-        ];
-        await a.acquire(ANY);
-        await b.acquire(ANY);
-        const third = track(a.acquire(ANY));
-        const fourth = track(b.acquire(ANY));
-        await tick();
-        expect([third.settled, fourth.settled]).toEqual([false, false]);
-      });
+    if (options.shared)
+      describe('shared by several limiters (a fleet)', () => {
+        it('one budget for all of them', async () => {
+          const [a, b] = [
+            await open([{ limit: 2, windowMs: LONG_MS }]),
+            await open([{ limit: 2, windowMs: LONG_MS }]),
+          ];
+          await a.acquire(ANY);
+          await b.acquire(ANY);
+          const third = track(a.acquire(ANY));
+          const fourth = track(b.acquire(ANY));
+          await tick();
+          expect([third.settled, fourth.settled]).toEqual([false, false]);
+        });
 
-      it('a pause one of them sets holds the others', async () => {
-        const [a, b] = [
-          await open([{ limit: 100, windowMs: 1_000 }]),
-          await open([{ limit: 100, windowMs: 1_000 }]),
-        ];
-        a.pause(ANY, LONG_MS);
-        await tick(); // the pause travels to the shared backend
-        const held = track(b.acquire(ANY, AbortSignal.timeout(2_000)));
-        await tick();
-        expect(held.settled).toBe(false);
-      });
+        it('a pause one of them sets holds the others', async () => {
+          const [a, b] = [
+            await open([{ limit: 100, windowMs: 1_000 }]),
+            await open([{ limit: 100, windowMs: 1_000 }]),
+          ];
+          a.pause(ANY, LONG_MS);
+          await tick(); // the pause travels to the shared backend
+          const held = track(b.acquire(ANY, AbortSignal.timeout(2_000)));
+          await tick();
+          expect(held.settled).toBe(false);
+        });
 
-      it('never admits more than limit in any window across them', async () => {
-        const windowMs = 300;
-        const limiters = [await open([{ limit: 3, windowMs }]), await open([{ limit: 3, windowMs }])];
-        const admittedAt: number[] = [];
-        await Promise.all(
-          Array.from({ length: 10 }, (_, i) =>
-            limiters[i % 2]!.acquire(ANY).then(() => admittedAt.push(Date.now())),
-          ),
-        );
-        admittedAt.sort((a, b) => a - b);
-        for (let i = 3; i < admittedAt.length; i += 1) {
-          expect(admittedAt[i]! - admittedAt[i - 3]!).toBeGreaterThanOrEqual(windowMs);
-        }
+        it('never admits more than limit in any window across them', async () => {
+          const windowMs = 300;
+          const limiters = [await open([{ limit: 3, windowMs }]), await open([{ limit: 3, windowMs }])];
+          const admittedAt: number[] = [];
+          await Promise.all(
+            Array.from({ length: 10 }, (_, i) =>
+              limiters[i % 2]!.acquire(ANY).then(() => admittedAt.push(Date.now())),
+            ),
+          );
+          admittedAt.sort((a, b) => a - b);
+          for (let i = 3; i < admittedAt.length; i += 1) {
+            expect(admittedAt[i]! - admittedAt[i - 3]!).toBeGreaterThanOrEqual(windowMs);
+          }
+        });
       });
-    });
   });
 }
