@@ -67,7 +67,7 @@ describe.each(GENERATORS)('%s', (generator) => {
 
   it('drives the simulator through the local server entry: ping, login, search with the bearer, logout', async () => {
     simulator.server.resetCalls();
-    simulator.takeViolations();
+    await simulator.takeViolations();
     const consumer = (await import(
       pathToFileURL(join(PACKAGE_DIR, 'typescript', `${generator}.ts`)).href
     )) as {
@@ -84,7 +84,7 @@ describe.each(GENERATORS)('%s', (generator) => {
     expect(simulator.server.calls('/Auth/loginKey')).toBe(1);
     expect(simulator.server.calls('/Account/search')).toBe(2);
     expect(simulator.server.calls('/Auth/logout')).toBe(1);
-    expect(simulator.takeViolations()).toEqual([]);
+    expect(await simulator.takeViolations()).toEqual([]);
   });
 });
 

@@ -6,6 +6,10 @@ import { type StartedProcess, startProcess } from '@testmax/test-support/process
 import { SPEC_PATH } from './paths.js';
 import { stripAnsi } from './scripts.js';
 
+/** A path the spec lacks: Prism refuses it itself (404) and logs that, after earlier requests. */
+const SETTLE_PATH = '/__prism_settle_';
+const SETTLE_TIMEOUT_MS = 10_000;
+
 const PRISM = join(
   dirname(createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json')),
   'dist',
@@ -36,8 +40,11 @@ export interface CheckedSimulator extends AsyncDisposable {
    * The lines in which Prism reported a contract problem since the last call: a request or
    * response that breaks the spec (`✖ error … VIOLATIONS`, answered to the client as a 500
    * because of `--errors`), or an upstream status the spec does not declare (`⚠ warning`).
+   * Prism writes its verdict after answering, so a client can hold an answer before the line
+   * about it exists: this first sends Prism a request of its own for a path the spec lacks and
+   * waits for Prism's line about that one, which comes after the lines of earlier requests.
    */
-  takeViolations(): string[];
+  takeViolations(): Promise<string[]>;
   log(): string;
   close(): Promise<void>;
 }
@@ -64,6 +71,16 @@ export async function startCheckedSimulator(options: MockServerOptions = {}): Pr
   const port = new URL(prism.ready).port;
   const log = () => stripAnsi(prism.output());
   let seen = log().length;
+  let settles = 0;
+  const settle = async () => {
+    const path = `${SETTLE_PATH}${++settles}`;
+    await (await fetch(`${prism.ready}${path}`)).arrayBuffer();
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    while (!new RegExp(`${path} .*terminated`).test(log())) {
+      if (Date.now() > deadline) throw new Error(`Prism never logged ${path}:\n${log().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
   const close = async () => {
     await prism.stop();
     await server.close();
@@ -72,11 +89,12 @@ export async function startCheckedSimulator(options: MockServerOptions = {}): Pr
     server,
     port,
     url: localServerUrl(port),
-    takeViolations: () => {
+    takeViolations: async () => {
+      await settle();
       const text = log();
       const fresh = text.slice(seen);
       seen = text.length;
-      return fresh.split('\n').filter((line) => /✖|⚠|violation/i.test(line));
+      return fresh.split('\n').filter((line) => /✖|⚠|violation/i.test(line) && !line.includes(SETTLE_PATH));
     },
     log,
     close,
