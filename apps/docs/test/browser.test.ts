@@ -233,6 +233,7 @@ describe('generated references match what is built', () => {
     { slug: 'client', entry: 'packages/client/src/index.ts', expects: ['createClient', 'DEFAULT_BASE_URL'] },
     { slug: 'auth', entry: 'packages/auth/src/index.ts', expects: ['AuthSession', 'TestMaxError'] },
     { slug: 'mock-server', entry: 'packages/mock-server/src/index.ts', expects: ['startMockServer'] },
+    { slug: 'redis', entry: 'packages/redis/src/index.ts', expects: ['redisTokenStore', 'redisRateLimiter'] },
   ];
 
   test.each(SDK)('SDK reference for $slug', async ({ slug, entry, expects }) => {

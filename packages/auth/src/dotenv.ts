@@ -1,6 +1,6 @@
 import { parseEnv } from 'node:util';
 import { ConfigError } from './errors.js';
-import { MAX_SETTINGS_FILE_BYTES, readRegularFile } from './regular-file.js';
+import { MAX_SETTINGS_FILE_BYTES, type RegularFileRead, readRegularFileSync } from './regular-file.js';
 
 /**
  * Parse `.env` text with Node's own parser. The values are returned, never put into
@@ -25,10 +25,18 @@ export function parseDotenv(text: string, path: string): Record<string, string> 
  * a regular file of sane size (a FIFO, `/dev/zero`, a directory) is a `ConfigError` naming it.
  */
 export function readDotenv(path: string): Record<string, string> | undefined {
-  const file = readRegularFile(path, MAX_SETTINGS_FILE_BYTES);
-  if (file.ok) return parseDotenv(file.text, path);
-  if (file.missing) return undefined;
-  throw new ConfigError(`The .env file ${path} ${file.problem}; fix it or remove it.`, {
-    ...(file.cause === undefined ? {} : { cause: file.cause }),
-  });
+  let file: RegularFileRead;
+  try {
+    file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `The .env file ${path} could not be read (${code ?? 'unknown error'}); fix its permissions or remove it.`,
+      { cause: error },
+    );
+  }
+  if (file.kind === 'missing') return undefined;
+  if (file.kind === 'refused')
+    throw new ConfigError(`The .env file ${path} ${file.problem}; fix it or remove it.`);
+  return parseDotenv(file.text, path);
 }

@@ -3,6 +3,7 @@ export { selectAccount } from './accounts.js';
 export { normalizeBaseUrl } from './base-url.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 export { type Clock, systemClock } from './clock.js';
+export { createRateLimiter, type RateLimiterOptions } from './create-rate-limiter.js';
 export {
   AccountDisabledError,
   AccountNotFoundError,
@@ -12,6 +13,7 @@ export {
   InvalidCredentialsError,
   NetworkError,
   RateLimitError,
+  StoreError,
   SubscriptionRequiredError,
   TestMaxError,
   type TestMaxErrorCode,
@@ -21,18 +23,33 @@ export {
 export { isHeaderSafeToken } from './header-token.js';
 export { decodeJwt, type JwtClaims } from './jwt.js';
 export type { LogDetails, Logger } from './logger.js';
+export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
 export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
-export type {
-  RateLimitedRequest,
-  RateLimiter,
-  RateLimitRule,
+export { rateLimitWindowMs } from './rate-limit-rules.js';
+export {
+  GATEWAY_RATE_LIMITS,
+  type RateLimitAdmission,
+  type RateLimitBackend,
+  type RateLimitBudgetRule,
+  type RateLimitedRequest,
+  type RateLimiter,
+  type RateLimitRule,
 } from './rate-limiter.js';
 export { redact } from './redact.js';
 export { MAX_REDIRECTS } from './redirect.js';
 export type { FetchInput } from './request.js';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
+export {
+  checkGeneration,
+  checkLockTtl,
+  checkTokenRecord,
+  checkTokenScope,
+  rateLimitScopeId,
+  storedToken,
+  tokenScopeId,
+} from './store-support.js';
 export { DEFAULT_LIFECYCLE, type LifecycleOptions } from './token-state.js';
 export type {
   StoredToken,

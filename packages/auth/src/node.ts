@@ -18,9 +18,15 @@ export {
   resolveCredentials,
 } from './credentials.js';
 export { parseDotenv } from './dotenv.js';
+export { type FileTokenStoreOptions, fileTokenStore, tokenStoreDir } from './file-token-store.js';
 export * from './index.js';
 export { permissionWarning } from './permissions.js';
-export { type FileRead, MAX_SETTINGS_FILE_BYTES, readRegularFile } from './regular-file.js';
+export {
+  MAX_SETTINGS_FILE_BYTES,
+  type RegularFileRead,
+  readRegularFile,
+  readRegularFileSync,
+} from './regular-file.js';
 
 export class AuthSession extends NeutralAuthSession {
   /**

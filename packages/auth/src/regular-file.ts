@@ -1,86 +1,106 @@
 /**
- * The files-that-are-not-files rule: `.env`, the config file and token files are read only when
- * they are regular files, never past a size cap, and without blocking. A repository can ship
- * `.env -> /dev/zero` (an endless read) or a FIFO (a read that waits for a writer forever);
- * neither may hang or exhaust the process. Node only.
+ * The files-that-are-not-files rule, in one place for every file the SDK and the CLI read that a
+ * user (or a cloned repository) controls — `.env`, the config file, token files: read only a
+ * regular file of at most `maxBytes`. A FIFO, a device such as `/dev/zero` (`.env -> /dev/zero`
+ * ships in a repository as easily as a file), a directory or a huge file is refused, never a
+ * hang or a process out of memory. Node only.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 
-/** `.env` and config files: far beyond any real one (they hold four short values). */
+/** `.env` and config files: far beyond any real one (they hold a handful of short values). */
 export const MAX_SETTINGS_FILE_BYTES = 1024 * 1024;
 
-export type FileRead =
-  | { ok: true; text: string; mode: number }
-  | {
-      ok: false;
-      /** The path does not exist (for optional files, not an error). */
-      missing: boolean;
-      /** What is wrong, ready to follow the path in a sentence: "is a named pipe (FIFO), not a regular file". */
-      problem: string;
-      cause?: unknown;
-    };
+/** What reading a file the user controls found. */
+export type RegularFileRead =
+  | { readonly kind: 'text'; readonly text: string; readonly mode: number }
+  | { readonly kind: 'missing' }
+  /** Not read: `problem` says why in words that fit after the path ("is a FIFO, not a file"). */
+  | { readonly kind: 'refused'; readonly problem: string };
 
-function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
+// Opened without blocking: a FIFO with no writer would block `open` itself. Never as a
+// controlling terminal either.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+function tooLarge(maxBytes: number): RegularFileRead {
+  return { kind: 'refused', problem: `is larger than ${maxBytes} bytes, too large to be what it should be` };
 }
 
-// Opening a FIFO without O_NONBLOCK waits for a writer; a terminal must not become ours.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
-const CHUNK_BYTES = 64 * 1024;
+function describeKind(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'something else';
+}
 
-function tooLarge(maxBytes: number): string {
-  return `is larger than ${maxBytes >= 1024 ? `${Math.floor(maxBytes / 1024)} KiB` : `${maxBytes} bytes`}, far more than such a file holds`;
+/** The verdict on an opened file's type and size, before reading it. */
+function refusal(info: Stats, maxBytes: number): RegularFileRead | undefined {
+  if (!info.isFile()) return { kind: 'refused', problem: `is ${describeKind(info)}, not a file` };
+  if (info.size > maxBytes) return tooLarge(maxBytes);
+  return undefined;
 }
 
 /**
- * Read `path` as UTF-8 if it is a regular file of at most `maxBytes`: the type is checked on
- * the opened descriptor (so a swap after a check cannot fool it), and reading stops past the cap
- * even if the file grows meanwhile.
+ * Read a small text file only when it is a regular file of at most `maxBytes`: opened without
+ * blocking, checked after opening (no window between a check and the read), read to at most
+ * `maxBytes + 1` bytes (a file that grows after the check is refused too). A missing file is
+ * `missing`; any other error (permission denied) is thrown as it came.
  */
-export function readRegularFile(path: string, maxBytes: number): FileRead {
+export async function readRegularFile(
+  path: string,
+  options: { readonly maxBytes: number },
+): Promise<RegularFileRead> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw error;
+  }
+  try {
+    const info = await handle.stat();
+    const refused = refusal(info, options.maxBytes);
+    if (refused) return refused;
+    const buffer = Buffer.alloc(options.maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > options.maxBytes) return tooLarge(options.maxBytes);
+    return { kind: 'text', text: buffer.subarray(0, length).toString('utf8'), mode: info.mode };
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+/** {@link readRegularFile} for synchronous code (the credentials chain, read at construction). */
+export function readRegularFileSync(path: string, options: { readonly maxBytes: number }): RegularFileRead {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, missing: true, problem: 'does not exist', cause: error };
-    return {
-      ok: false,
-      missing: false,
-      problem: `could not be read (${code ?? 'unknown error'})`,
-      cause: error,
-    };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw error;
   }
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) {
-      return { ok: false, missing: false, problem: `is ${kindOf(stats)}, not a regular file` };
-    }
-    if (stats.size > maxBytes) return { ok: false, missing: false, problem: tooLarge(maxBytes) };
+    const info = fstatSync(fd);
+    const refused = refusal(info, options.maxBytes);
+    if (refused) return refused;
+    // Sized by what the file says, not by the cap: a 200-byte .env needs no 1 MiB buffer.
     const chunks: Buffer[] = [];
-    let total = 0;
+    let length = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
-      if (n === 0) break;
-      total += n;
-      if (total > maxBytes) return { ok: false, missing: false, problem: tooLarge(maxBytes) };
-      chunks.push(chunk.subarray(0, n));
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, options.maxBytes + 1));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > options.maxBytes) return tooLarge(options.maxBytes);
+      chunks.push(chunk.subarray(0, bytesRead));
     }
-    return { ok: true, text: Buffer.concat(chunks, total).toString('utf8'), mode: stats.mode };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      missing: false,
-      problem: `could not be read (${code ?? 'unknown error'})`,
-      cause: error,
-    };
+    return { kind: 'text', text: Buffer.concat(chunks, length).toString('utf8'), mode: info.mode };
   } finally {
     closeSync(fd);
   }

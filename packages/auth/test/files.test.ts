@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadCredentials, readRegularFile } from '../src/node.js';
+import { ConfigError, loadCredentials, readRegularFileSync } from '../src/node.js';
 
 // `.env` and config files that are not files: a FIFO (a read waits for a writer forever) or a
 // device (`/dev/zero` never ends) must be refused by name, never hang or exhaust the process.
@@ -71,8 +71,8 @@ function fifo(path: string): string {
 
 describe.runIf(posix)('settings files that are not regular files are refused by name, at once', () => {
   it.each([
-    ['a symbolic link to /dev/zero', () => symlinkSync('/dev/zero', join(cwd, '.env')), 'a character device'],
-    ['a FIFO', () => fifo(join(cwd, '.env')), 'a named pipe (FIFO)'],
+    ['a symbolic link to /dev/zero', () => symlinkSync('/dev/zero', join(cwd, '.env')), 'a device'],
+    ['a FIFO', () => fifo(join(cwd, '.env')), 'a FIFO (named pipe)'],
     ['a directory', () => mkdirSync(join(cwd, '.env')), 'a directory'],
   ])('.env as %s: a ConfigError naming it', async (_what, make, kind) => {
     make();
@@ -81,12 +81,12 @@ describe.runIf(posix)('settings files that are not regular files are refused by 
     expect(outcome).toMatchObject({ ok: false, name: 'ConfigError', reason: 'invalid' });
     const { message } = outcome as ChildOutcome;
     expect(message).toContain(join(cwd, '.env'));
-    expect(message).toContain(`is ${kind}, not a regular file`);
+    expect(message).toContain(`is ${kind}, not a file`);
   });
 
   it.each([
-    ['/dev/urandom', () => '/dev/urandom', 'a character device'],
-    ['a FIFO', () => fifo(join(root, 'config.fifo')), 'a named pipe (FIFO)'],
+    ['/dev/urandom', () => '/dev/urandom', 'a device'],
+    ['a FIFO', () => fifo(join(root, 'config.fifo')), 'a FIFO (named pipe)'],
   ])('TESTMAX_CONFIG at %s: a ConfigError naming it', async (_what, path, kind) => {
     const config = path();
     const outcome = await loadInChild({ TESTMAX_CONFIG: config });
@@ -101,16 +101,16 @@ describe('size cap', () => {
     writeFileSync(join(cwd, '.env'), `TESTMAX_USERNAME=u@example.com\n# ${'x'.repeat(1024 * 1024)}\n`);
     const load = () => loadCredentials({ env: { HOME: join(root, 'home') }, cwd });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(`The .env file ${join(cwd, '.env')} is larger than 1024 KiB`);
+    expect(load).toThrow(`The .env file ${join(cwd, '.env')} is larger than 1048576 bytes`);
   });
 
-  it('readRegularFile reads a regular file within the cap and reports its mode', () => {
+  it('readRegularFileSync reads a regular file within the cap and reports its mode', () => {
     const path = join(root, 'small.json');
     writeFileSync(path, '{"a":1}', { mode: 0o640 });
-    const read = readRegularFile(path, 7);
-    expect(read).toMatchObject({ ok: true, text: '{"a":1}' });
-    if (posix && read.ok) expect(read.mode & 0o777).toBe(0o640);
-    expect(readRegularFile(path, 6)).toMatchObject({ ok: false, missing: false });
-    expect(readRegularFile(join(root, 'none'), 6)).toMatchObject({ ok: false, missing: true });
+    const read = readRegularFileSync(path, { maxBytes: 7 });
+    expect(read).toMatchObject({ kind: 'text', text: '{"a":1}' });
+    if (posix && read.kind === 'text') expect(read.mode & 0o777).toBe(0o640);
+    expect(readRegularFileSync(path, { maxBytes: 6 })).toMatchObject({ kind: 'refused' });
+    expect(readRegularFileSync(join(root, 'none'), { maxBytes: 6 })).toEqual({ kind: 'missing' });
   });
 });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isHeaderSafeToken, readRegularFile } from '@testmax/auth/node';
+import { isHeaderSafeToken, type RegularFileRead, readRegularFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** A session file is a few hundred bytes (a token is rarely over 4 KiB): anything bigger is not one. */
@@ -184,9 +184,14 @@ export class TokenCache {
 
   private async readFile(file: string, baseUrl: string): Promise<CachedSession | undefined> {
     // A FIFO or a device here must not hang or exhaust the command: only a regular file is read.
-    const read = readRegularFile(file, MAX_SESSION_FILE_BYTES);
-    if (!read.ok) {
-      if (read.missing || read.problem.startsWith('could not be read')) return undefined;
+    let read: RegularFileRead;
+    try {
+      read = await readRegularFile(file, { maxBytes: MAX_SESSION_FILE_BYTES });
+    } catch {
+      return undefined; // unreadable (permissions): as good as absent
+    }
+    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'refused') {
       this.warn(`ignoring ${file}: it ${read.problem}; remove it (testmax keeps a session file there)`);
       return undefined;
     }

@@ -53,9 +53,9 @@ function login(extra: Record<string, string> = {}) {
 
 describe.runIf(posix)('the session file', () => {
   it.each([
-    ['a FIFO', (path: string) => mkfifo(path), 'is a named pipe (FIFO), not a regular file'],
-    ['a link to /dev/zero', (path: string) => symlinkSync('/dev/zero', path), 'is a character device'],
-    ['a directory', (path: string) => mkdirSync(path, { mode: 0o755 }), 'is a directory, not a regular file'],
+    ['a FIFO', (path: string) => mkfifo(path), 'is a FIFO (named pipe), not a file'],
+    ['a link to /dev/zero', (path: string) => symlinkSync('/dev/zero', path), 'is a device, not a file'],
+    ['a directory', (path: string) => mkdirSync(path, { mode: 0o755 }), 'is a directory, not a file'],
   ])('as %s: ignored with a warning naming it, never a hang', async (_what, make, problem) => {
     await mkdir(sandbox.stateDir, { recursive: true, mode: 0o700 });
     make(sessionPath());
@@ -129,7 +129,7 @@ describe.runIf(posix)('.env and the config file', () => {
         const result = await sandbox.run(args, { env: { TESTMAX_API_URL: server.url, ...extra } });
         expect(result.code, result.stderr).toBe(2);
         expect(result.stderr).toContain(path);
-        expect(result.stderr).toContain('not a regular file');
+        expect(result.stderr).toContain(', not a file;');
       }
       const result = await login(extra);
       expect(result.code, result.stderr).toBe(2);
