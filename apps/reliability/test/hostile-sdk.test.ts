@@ -202,10 +202,14 @@ describe('redirects: the key and the bearer never leave the API origin', () => {
     expect(api.requestsTo('/Order/loop')).toHaveLength(MAX_REDIRECTS + 1);
   });
 
-  test('session.client: a redirect to another origin rejects with the TestMaxError', async () => {
+  test("session.client (the typed API, the SDK's own calls) follows no redirect at all, even within the API", async () => {
+    const s = session();
     api.on('/Account/search', redirect(`${other.url}/Account/search`, 307));
-    const error = await failure(session().client.POST('/Account/search', { body: {} }));
-    expectRedirectError(error, other.url);
+    expectRedirectError(await failure(s.client.POST('/Account/search', { body: {} })), other.url);
+    api.on('/Account/search', redirect('/Account/search2', 308));
+    api.on('/Account/search2', json({ ...OK, accounts: [] }));
+    expectRedirectError(await failure(s.client.POST('/Account/search', { body: {} })), api.url);
+    expect(api.requestsTo('/Account/search2')).toHaveLength(0);
   });
 
   test('session.middleware on your own client: refused off the API, followed within it', async () => {

@@ -299,8 +299,9 @@ export class AuthSession {
       // Another host: nothing of ours goes with it, so it goes out exactly as the caller asked.
       return (await send(this.#transport, toOutgoing(prepared, undefined), { signal, idempotent })).response;
     }
-    // The API: redirects are followed only within it, whatever carries the credentials.
-    const redirects = this.#redirectsFor(prepared);
+    // The API: session.client's typed calls are the SDK's own (no operation answers with a
+    // redirect), so any redirect is an error; session.fetch follows one only within the API.
+    const redirects = strict ? REFUSE_REDIRECTS : this.#redirectsFor(prepared);
     if (url.pathname.endsWith('/Auth/loginKey')) {
       return (await send(this.#transport, toOutgoing(prepared, undefined), { signal, idempotent, redirects }))
         .response;
