@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_LIFECYCLE } from '@testmax/auth';
+import { AuthSession } from '@testmax/auth';
 import { DEMO_USER, startMockServer } from '@testmax/mock-server';
 import { describe, expect, it } from 'vitest';
 import { SPEC_PATH } from '../support/paths.js';
@@ -13,7 +13,16 @@ const lifetimeSec = spec.components.securitySchemes.bearerAuth['x-testmax-token-
 
 describe('x-testmax-token-lifetime-seconds', () => {
   it('is the lifetime @testmax/auth assumes for a token without a readable exp', () => {
-    expect(DEFAULT_LIFECYCLE.assumedLifetimeMs).toBe(lifetimeSec * 1000);
+    // A session handed an opaque token at time 0 assumes it expires after that lifetime.
+    const clock = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => {} };
+    const session = new AuthSession({
+      userName: 'u@example.com',
+      token: 'opaque-token',
+      clock,
+      logger: false,
+    });
+    expect(session.expiryKnown).toBe(false);
+    expect(session.expiresAt?.getTime()).toBe(lifetimeSec * 1000);
   });
 
   it('is the lifetime of the tokens the simulator issues by default (exp - iat)', async () => {

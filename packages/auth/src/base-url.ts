@@ -41,5 +41,10 @@ export function normalizeBaseUrl(value: string, origin = 'baseUrl'): string {
   }
   url.search = '';
   url.hash = '';
-  return url.toString().replace(/\/+$/, '');
+  return withoutTrailingSlashes(url.toString());
+}
+
+/** The one trailing-slash rule: `https://h/api/` and `https://h/api` are the same API. */
+export function withoutTrailingSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
 }

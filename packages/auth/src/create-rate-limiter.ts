@@ -1,7 +1,7 @@
 import { abortReason } from './abort.js';
 import { type Clock, systemClock } from './clock.js';
 import { ConfigError, StoreError } from './errors.js';
-import { memoryRateLimitBackend } from './memory-rate-limit.js';
+import { memoryRateLimitBackend, type SyncBackend } from './memory-rate-limit.js';
 import { type CompiledRule, compileRules } from './rate-limit-rules.js';
 import {
   GATEWAY_RATE_LIMITS,
@@ -25,6 +25,14 @@ export interface RateLimiterOptions {
   /** Time source for pauses and waits, for tests; default the system clock. */
   clock?: Clock;
 }
+
+/**
+ * Admit `request` at once if nobody waits and its rules have room, without a promise (the
+ * session's hot path); false when it must `acquire()` and wait. Only limiters counting in this
+ * process have it.
+ */
+export const ADMIT_NOW = Symbol('testmax.admitNow');
+export type AdmitNow = (request: RateLimitedRequest) => boolean;
 
 interface Waiter {
   readonly rules: readonly CompiledRule[];
@@ -59,15 +67,23 @@ interface Budget {
  * an order is not held behind a queue of bars requests). `pause()` holds the budget after a
  * 429 that arrived anyway. Counting is a sliding window (see {@link memoryRateLimitBackend}).
  */
-export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
+export function createRateLimiter(
+  options: RateLimiterOptions = {},
+): RateLimiter & { [ADMIT_NOW]?: AdmitNow } {
   const clock = options.clock ?? systemClock;
   const rules = compileRules(options.rules ?? GATEWAY_RATE_LIMITS, options.marginMs);
-  const backend = options.backend ?? memoryRateLimitBackend(clock);
+  const backend: RateLimitBackend & Partial<SyncBackend> = options.backend ?? memoryRateLimitBackend(clock);
   const budgets = new Map<string, Budget>();
+  /** Budget ids by scope object: a session asks with the same scope every time. */
+  const ids = new WeakMap<object, string>();
   let closed = false;
 
   function budgetOf(request: RateLimitedRequest): Budget {
-    const id = rateLimitScopeId(request);
+    let id = ids.get(request.scope);
+    if (id === undefined) {
+      id = rateLimitScopeId(request);
+      ids.set(request.scope, id);
+    }
     let budget = budgets.get(id);
     if (!budget) {
       budget = {
@@ -171,7 +187,20 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }
   }
 
+  const admitNow: AdmitNow = (request) => {
+    const { takeNow } = backend;
+    if (closed || !takeNow) return false;
+    const budget = budgetOf(request);
+    const now = clock.now();
+    if (budget.queue.length > 0 || budget.pumping || budget.pausedUntil > now) return false;
+    const matching = rules.filter((rule) => rule.matches(request.path));
+    if (now < budget.blockedUntil && matching.some((rule) => budget.blockedRules.has(rule.id))) return false;
+    return takeNow.call(backend, budget.id, matching).granted;
+  };
+
   return {
+    [ADMIT_NOW]: admitNow,
+
     acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<void> {
       if (closed) return Promise.reject(closedError());
       let budget: Budget;

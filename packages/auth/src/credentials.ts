@@ -1,10 +1,10 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import { normalizeBaseUrl } from './base-url.js';
 import { type ConfigFileValues, readConfigFile } from './config-file.js';
 import { readDotenv } from './dotenv.js';
 import { ConfigError } from './errors.js';
+import { xdgDirectory } from './node-paths.js';
 import type { LoadCredentialsOptions } from './options.js';
 import { permissionWarning } from './permissions.js';
 import { REDACTED } from './redact.js';
@@ -85,11 +85,7 @@ function configLocation(
     const named = present(value);
     if (named) return { path: resolve(cwd, named), explicit: true, namedBy };
   }
-  // The XDG spec says a relative (or empty) XDG_CONFIG_HOME is invalid and must be ignored.
-  const xdg = present(env.XDG_CONFIG_HOME);
-  if (xdg && isAbsolute(xdg)) return { path: join(xdg, 'testmax', 'config.json'), explicit: false };
-  const home = present(env.HOME) ?? present(env.USERPROFILE) ?? homedir();
-  return { path: join(home, '.config', 'testmax', 'config.json'), explicit: false };
+  return { path: join(xdgDirectory(env, 'CONFIG', '.config'), 'testmax', 'config.json'), explicit: false };
 }
 
 /** What the chain found: like {@link Credentials}, but the user name and key may be missing. */

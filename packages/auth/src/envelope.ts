@@ -1,3 +1,4 @@
+import type { Endpoint } from './endpoints.js';
 import {
   AccountDisabledError,
   ApiError,
@@ -8,7 +9,7 @@ import {
 } from './errors.js';
 import { isHeaderSafeToken, unsendableTokenError } from './header-token.js';
 import { redact } from './redact.js';
-import type { Received } from './transport.js';
+import type { Received } from './send.js';
 
 /** The `success`/`errorCode`/`errorMessage` envelope every TestMax JSON body carries. */
 export interface Envelope {
@@ -18,19 +19,14 @@ export interface Envelope {
   [field: string]: unknown;
 }
 
-export type Outcome =
-  | { kind: 'ok'; body: Envelope }
-  /** The bearer was refused: a bare 401, or 200 with `success: false` and errorCode 1 or 3. */
-  | { kind: 'unauthorized' };
-
-/** `login` and `public` (ping) send no bearer; `authenticated` calls do. */
-export type Operation = 'login' | 'public' | 'authenticated';
+/** The answer of an endpoint that refused the bearer (a bare 401, or the body form). */
+export const REFUSED = 'refused';
 
 interface Context {
-  operation: Operation;
+  readonly endpoint: Endpoint;
   /** "POST /Auth/loginKey", for messages. */
-  label: string;
-  secrets: Iterable<string | undefined>;
+  readonly label: string;
+  readonly secrets: Iterable<string | undefined>;
 }
 
 const ERROR_NAMES: Record<number, string> = {
@@ -61,7 +57,7 @@ function problemDetail(text: string, secrets: Iterable<string | undefined>): str
   }
 }
 
-function attemptsSuffix(received: Received): string {
+function attemptsSuffix(received: Received<'text'>): string {
   return received.attempts > 1 ? ` after ${received.attempts} attempts` : '';
 }
 
@@ -73,44 +69,45 @@ export function notJsonError(label: string, text: string, contentType: string, s
       : looksLikeHtml(text, contentType.toLowerCase())
         ? 'an HTML page'
         : 'a body that is not valid JSON';
-  return new ApiError(
-    `The TestMax API answered ${label} with ${what} instead of JSON; check that the base URL points at the TestMax API and retry later.`,
-    { status },
-  );
+  return new ApiError(`The TestMax API answered ${label} with ${what} instead of JSON`, {
+    status,
+    advice: 'check that the base URL points at the TestMax API and retry later',
+  });
 }
 
 /**
- * Turn a response into an outcome, or throw the matching {@link TestMaxError}. HTTP status and
- * the body's `errorCode` are both checked: `success: false` on HTTP 200 is an error too.
+ * The envelope of a successful answer, {@link REFUSED} when an endpoint that takes a bearer
+ * refused it, or the matching {@link TestMaxError} thrown. HTTP status and the body's
+ * `errorCode` are both checked: `success: false` on HTTP 200 is an error too.
  */
-export function interpret(received: Received, ctx: Context): Outcome {
+export function readEnvelope(received: Received<'text'>, ctx: Context): Envelope | typeof REFUSED {
   const { response } = received;
-  const text = received.text ?? '';
+  const text = received.body;
+  const { auth } = ctx.endpoint;
   const contentType = response.headers.get('content-type')?.toLowerCase() ?? '';
   const { status } = response;
 
   if (status === 401) {
-    if (ctx.operation !== 'authenticated') {
-      throw new AuthenticationError(
-        `The TestMax API refused ${ctx.label} (HTTP 401); check the base URL and your credentials.`,
-        { status },
-      );
-    }
-    return { kind: 'unauthorized' };
+    if (auth === 'bearer') return REFUSED;
+    throw new AuthenticationError(`The TestMax API refused ${ctx.label} (HTTP 401)`, {
+      status,
+      advice: 'check the base URL and your credentials',
+    });
   }
   if (status === 429) {
     const wait = received.retryAfterMs;
     const waitText = wait === undefined ? '' : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
     throw new RateLimitError(
-      `The TestMax API is rate limiting ${ctx.label} (HTTP 429)${waitText}${attemptsSuffix(received)}; slow down and retry later.`,
+      `The TestMax API is rate limiting ${ctx.label} (HTTP 429)${waitText}${attemptsSuffix(received)}`,
       wait,
+      { advice: 'slow down and retry later' },
     );
   }
   if (status < 200 || status >= 300) {
     if (looksLikeHtml(text, contentType)) {
       throw new ApiError(
-        `The TestMax API answered ${ctx.label} with HTTP ${status} and an HTML page instead of JSON${attemptsSuffix(received)}, which usually means a proxy or gateway error; check the base URL and retry later.`,
-        { status },
+        `The TestMax API answered ${ctx.label} with HTTP ${status} and an HTML page instead of JSON${attemptsSuffix(received)}, which usually means a proxy or gateway error`,
+        { status, advice: 'check the base URL and retry later' },
       );
     }
     const detail = problemDetail(text, ctx.secrets);
@@ -120,8 +117,8 @@ export function interpret(received: Received, ctx: Context): Outcome {
     const wait = received.retryAfterMs;
     const asked = wait === undefined ? '' : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
     throw new ApiError(
-      `The TestMax API answered ${ctx.label} with HTTP ${status}${what}${asked}${attemptsSuffix(received)}; ${advice}.`,
-      { status },
+      `The TestMax API answered ${ctx.label} with HTTP ${status}${what}${asked}${attemptsSuffix(received)}`,
+      { status, advice },
     );
   }
 
@@ -132,53 +129,58 @@ export function interpret(received: Received, ctx: Context): Outcome {
     throw notJsonError(ctx.label, text, contentType, status);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ApiError(
-      `The TestMax API answered ${ctx.label} with JSON that is not a response envelope; check that the base URL points at the TestMax API.`,
-      { status },
-    );
+    throw new ApiError(`The TestMax API answered ${ctx.label} with JSON that is not a response envelope`, {
+      status,
+      advice: 'check that the base URL points at the TestMax API',
+    });
   }
   const envelope = body as Envelope;
   const errorCode = typeof envelope.errorCode === 'number' ? envelope.errorCode : undefined;
   if (envelope.success === true || (envelope.success === undefined && errorCode === 0)) {
-    return { kind: 'ok', body: envelope };
+    return envelope;
   }
 
   const message = serverMessage(envelope.errorMessage, ctx.secrets);
   const codeText = errorCode === undefined ? 'no error code' : `error ${errorCode}`;
   const said = `${codeText}: ${message ?? ERROR_NAMES[errorCode ?? -1] ?? 'no message'}`;
   const options = { status, ...(errorCode === undefined ? {} : { errorCode }) };
+  const who = errorCode === 1 || errorCode === 3;
 
   if (errorCode === 9) {
     throw new SubscriptionRequiredError(
-      `The TestMax API requires a Pro subscription for this user (${said}); upgrade the account, then log in again.`,
-      options,
+      `The TestMax API requires a Pro subscription for this user (${said})`,
+      {
+        ...options,
+        advice: 'upgrade the account, then log in again',
+      },
     );
   }
-  if (ctx.operation === 'authenticated' && (errorCode === 1 || errorCode === 3)) {
-    return { kind: 'unauthorized' };
-  }
-  if (ctx.operation === 'login' && (errorCode === 1 || errorCode === 3)) {
+  if (who && auth === 'bearer' && ctx.endpoint.refusesInBody) return REFUSED;
+  if (who && auth === 'key') {
     if (message && /disabled/i.test(message)) {
-      throw new AccountDisabledError(
-        `The TestMax account for this user is disabled (${said}); contact TestMax support to re-enable it.`,
-        options,
-      );
+      throw new AccountDisabledError(`The TestMax account for this user is disabled (${said})`, {
+        ...options,
+        advice: 'contact TestMax support to re-enable it',
+      });
     }
     if (message && /required/i.test(message)) {
       throw new InvalidCredentialsError(
-        `The TestMax API says the user name or API key is missing (${said}); set TESTMAX_USERNAME and TESTMAX_API_KEY.`,
-        options,
+        `The TestMax API says the user name or API key is missing (${said})`,
+        {
+          ...options,
+          advice: 'set TESTMAX_USERNAME and TESTMAX_API_KEY',
+        },
       );
     }
-    throw new InvalidCredentialsError(
-      `The TestMax API rejected the user name or API key (${said}); check TESTMAX_USERNAME and TESTMAX_API_KEY, or create a new API key.`,
-      options,
-    );
+    throw new InvalidCredentialsError(`The TestMax API rejected the user name or API key (${said})`, {
+      ...options,
+      advice: 'check TESTMAX_USERNAME and TESTMAX_API_KEY, or create a new API key',
+    });
   }
-  throw new ApiError(
-    `The TestMax API answered ${ctx.label} with ${said}; retry later, and contact TestMax support if it persists.`,
-    options,
-  );
+  throw new ApiError(`The TestMax API answered ${ctx.label} with ${said}`, {
+    ...options,
+    advice: 'retry later, and contact TestMax support if it persists',
+  });
 }
 
 /**

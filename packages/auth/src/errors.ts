@@ -19,6 +19,12 @@ export type TestMaxErrorCode =
 
 export interface TestMaxErrorOptions {
   cause?: unknown;
+  /**
+   * What to do about it, for a user of the SDK ("check your network connection and the base
+   * URL"): appended to the message after "; ", and kept apart in `advice` so a tool with advice
+   * of its own (a CLI) can replace it instead of editing the message.
+   */
+  advice?: string | undefined;
   /** HTTP status of the response that caused the error, if there was one. */
   status?: number;
   /** The vendor `errorCode` from the response body, if there was one. */
@@ -30,13 +36,27 @@ export class TestMaxError extends Error {
   readonly code: TestMaxErrorCode;
   readonly status: number | undefined;
   readonly errorCode: number | undefined;
+  /** What happened, as one sentence, without the advice. */
+  readonly summary: string;
+  /** What to do about it, as the SDK advises (also at the end of `message`); may be absent. */
+  readonly advice: string | undefined;
 
-  constructor(message: string, code: TestMaxErrorCode = 'API_ERROR', options: TestMaxErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  /**
+   * @param summary what happened; with `options.advice` the message is "summary; advice.",
+   * without it the message is `summary` as given.
+   */
+  constructor(summary: string, code: TestMaxErrorCode = 'API_ERROR', options: TestMaxErrorOptions = {}) {
+    const { advice } = options;
+    super(
+      advice ? `${summary}; ${advice}.` : summary,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.code = code;
     this.status = options.status;
     this.errorCode = options.errorCode;
+    this.summary = advice ? `${summary}.` : summary;
+    this.advice = advice;
   }
 }
 
@@ -81,8 +101,16 @@ export class TokenExpiredError extends AuthenticationError {
 
 /** The API answered with an error that is not about authentication, or with an unreadable body. */
 export class ApiError extends TestMaxError {
-  constructor(message: string, options: TestMaxErrorOptions = {}, code: TestMaxErrorCode = 'API_ERROR') {
+  /** Set when the answer was larger than the session's `maxResponseBytes`: that cap, in bytes. */
+  readonly maxResponseBytes: number | undefined;
+
+  constructor(
+    message: string,
+    options: TestMaxErrorOptions & { maxResponseBytes?: number } = {},
+    code: TestMaxErrorCode = 'API_ERROR',
+  ) {
     super(message, code, options);
+    this.maxResponseBytes = options.maxResponseBytes;
   }
 }
 

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { StoreError } from './errors.js';
+import { tokenStoreDir } from './node-paths.js';
+import { looseness } from './permissions.js';
 import { readRegularFile } from './regular-file.js';
 import {
   checkGeneration,
@@ -12,6 +13,8 @@ import {
   tokenScopeId,
 } from './store-support.js';
 import type { StoredToken, TokenRecord, TokenScope, TokenStore, TokenStoreLock } from './token-store.js';
+
+export { tokenStoreDir };
 
 export interface FileTokenStoreOptions {
   /**
@@ -37,17 +40,6 @@ interface FileState {
   scope: { baseUrl: string; userName: string; profile?: string };
   token?: { value: string; generation: number; receivedAt: number; refused?: true };
   lock?: { owner: string; expiresAt: number };
-}
-
-/**
- * `$XDG_STATE_HOME/testmax`, default `~/.local/state/testmax`: a token is state (it expires
- * and is made again), not configuration. A relative `XDG_STATE_HOME` is ignored, as the XDG
- * spec says.
- */
-export function tokenStoreDir(env: Record<string, string | undefined> = process.env): string {
-  const xdg = env.XDG_STATE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'testmax');
 }
 
 /**
@@ -88,7 +80,7 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): TokenStore 
     if (found.kind === 'refused') {
       throw new StoreError(`The token file ${file} ${found.problem}; remove it.`, { reason: 'invalid' });
     }
-    if (process.platform !== 'win32' && (found.mode & 0o077) !== 0) {
+    if (process.platform !== 'win32' && looseness(found.mode)) {
       warnOnce(
         `mode:${file}`,
         `The token file ${file} can be read or written by others (mode ${(found.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,

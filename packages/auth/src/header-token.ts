@@ -16,7 +16,8 @@ export function isHeaderSafeToken(token: string): boolean {
 /** A received token that cannot be sent back: refused, and never quoted. */
 export function unsendableTokenError(label: string): ApiError {
   return new ApiError(
-    `The TestMax API answered ${label} with a token that cannot be sent back in an Authorization header (it holds spaces, control or non-ASCII characters), so it was discarded; retry later, and contact TestMax support if it persists.`,
+    `The TestMax API answered ${label} with a token that cannot be sent back in an Authorization header (it holds spaces, control or non-ASCII characters), so it was discarded`,
+    { advice: 'retry later, and contact TestMax support if it persists' },
   );
 }
 

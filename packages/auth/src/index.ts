@@ -1,8 +1,7 @@
 export type { TradingAccount } from '@testmax/client';
-export { selectAccount } from './accounts.js';
 export { normalizeBaseUrl } from './base-url.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
-export { type Clock, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
 export { createRateLimiter, type RateLimiterOptions } from './create-rate-limiter.js';
 export {
   AccountDisabledError,
@@ -22,9 +21,15 @@ export {
 } from './errors.js';
 export { isHeaderSafeToken } from './header-token.js';
 export { decodeJwt, type JwtClaims } from './jwt.js';
-export type { LogDetails, Logger } from './logger.js';
+export { isDebugEnabled, type LogDetails, type Logger } from './logger.js';
 export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
-export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
+export type {
+  AuthSessionOptions,
+  FromEnvOptions,
+  LifecycleOptions,
+  LoadCredentialsOptions,
+  RetryOptions,
+} from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
 export { rateLimitWindowMs } from './rate-limit-rules.js';
 export {
@@ -39,7 +44,6 @@ export {
 export { redact } from './redact.js';
 export { MAX_REDIRECTS } from './redirect.js';
 export type { FetchInput } from './request.js';
-export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
 export {
   checkGeneration,
@@ -50,7 +54,6 @@ export {
   storedToken,
   tokenScopeId,
 } from './store-support.js';
-export { DEFAULT_LIFECYCLE, type LifecycleOptions } from './token-state.js';
 export type {
   StoredToken,
   TokenRecord,

@@ -26,12 +26,19 @@ export type LogFn = ((level: LogLevel, message: string, details?: LogDetails) =>
   readonly enabled: boolean;
 };
 
-/** `TESTMAX_DEBUG=1` (or `true`/`yes`) turns on stderr logging when no logger is given. */
-export function debugFromEnvironment(): boolean {
+/**
+ * `TESTMAX_DEBUG` as the SDK and the `testmax` CLI read it: `1`, `true` or `yes` (any case,
+ * spaces ignored) turn debug output on; anything else, or nothing, leaves it off.
+ */
+export function isDebugEnabled(value: string | undefined): boolean {
+  const flag = value?.trim().toLowerCase();
+  return flag === '1' || flag === 'true' || flag === 'yes';
+}
+
+function debugFromEnvironment(): boolean {
   // Guarded: this entry also runs where `process` does not exist (browsers, workers).
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.TESTMAX_DEBUG?.trim().toLowerCase();
-  return value === '1' || value === 'true' || value === 'yes';
+  return isDebugEnabled(env?.TESTMAX_DEBUG);
 }
 
 const warn = (message: string) => console.warn(`[testmax] warning: ${message}`);

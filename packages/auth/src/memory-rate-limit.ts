@@ -1,6 +1,11 @@
 import type { Clock } from './clock.js';
 import type { RateLimitAdmission, RateLimitBackend, RateLimitBudgetRule } from './rate-limiter.js';
 
+/** A backend that answers at once (this process's own): the limiter can admit without a wait. */
+export interface SyncBackend {
+  takeNow(budget: string, rules: readonly RateLimitBudgetRule[]): RateLimitAdmission;
+}
+
 /**
  * Budgets counted in this process with a sliding log: per budget and rule, the times of the
  * last `limit` admissions. A request is admitted when fewer than `limit` of them lie within
@@ -9,12 +14,16 @@ import type { RateLimitAdmission, RateLimitBackend, RateLimitBudgetRule } from '
  * Memory: `limit` numbers per rule and budget (a budget is a base URL and user), kept for the
  * life of the limiter.
  */
-export function memoryRateLimitBackend(clock: Clock): RateLimitBackend {
+export function memoryRateLimitBackend(clock: Clock): RateLimitBackend & SyncBackend {
   /** budget → rule id → admission times, oldest first, at most `limit` of them. */
   const logs = new Map<string, Map<number, number[]>>();
 
   return {
     async take(budget: string, rules: readonly RateLimitBudgetRule[]): Promise<RateLimitAdmission> {
+      return this.takeNow(budget, rules);
+    },
+
+    takeNow(budget: string, rules: readonly RateLimitBudgetRule[]): RateLimitAdmission {
       const now = clock.now();
       let rulesOfBudget = logs.get(budget);
       if (!rulesOfBudget) {

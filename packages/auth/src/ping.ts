@@ -1,9 +1,11 @@
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import { normalizeBaseUrl } from './base-url.js';
 import { elapsedSince, performanceNow } from './clock.js';
-import { interpret } from './envelope.js';
+import { endpointOf } from './endpoints.js';
+import { readEnvelope } from './envelope.js';
 import { createLog, type Logger } from './logger.js';
-import { createTransport, send, type TransportOptions } from './transport.js';
+import { jsonRequest } from './request.js';
+import { createTransport, send, type TransportOptions } from './send.js';
 
 export interface PingOptions extends TransportOptions {
   baseUrl?: string;
@@ -26,16 +28,14 @@ export async function ping(options: PingOptions = {}): Promise<PingResult> {
   const log = createLog(options.logger, () => []);
   const transport = createTransport(options, log, () => []);
   const started = performanceNow();
-  const received = await send(
-    transport,
-    {
-      url: new URL(`${baseUrl}/Status/ping`),
-      method: 'GET',
-      headers: new Headers({ accept: 'application/json' }),
-    },
-    // No credentials go with a ping, but a redirect is still not the API answering.
-    { signal: options.signal, read: 'text', redirects: { kind: 'refuse' } },
-  );
-  interpret(received, { operation: 'public', label: 'GET /Status/ping', secrets: [] });
+  const path = '/Status/ping';
+  const request = { ...jsonRequest(new URL(`${baseUrl}${path}`), 'GET'), signal: options.signal };
+  // No credentials go with a ping, but a redirect is still not the API answering.
+  const received = await send(transport, request, {
+    read: 'text',
+    idempotent: true,
+    redirects: { kind: 'refuse' },
+  });
+  readEnvelope(received, { endpoint: endpointOf(path), label: `GET ${path}`, secrets: [] });
   return { durationMs: elapsedSince(started) };
 }

@@ -16,8 +16,3 @@ export function redact(text: string, secrets: Iterable<string | undefined> = [])
   }
   return out.replace(JWT_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1${REDACTED}`);
 }
-
-/** Show that a secret is set without showing it. */
-export function mask(secret: string | undefined): string {
-  return secret ? REDACTED : '(none)';
-}

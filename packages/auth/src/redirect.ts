@@ -4,7 +4,7 @@
  * the runtime never follows a redirect by itself; what happens next is decided here.
  */
 import { ApiError } from './errors.js';
-import type { Outgoing } from './transport.js';
+import type { ApiRequest } from './request.js';
 
 /** Hops `session.fetch` follows within the API before it calls it a loop. */
 export const MAX_REDIRECTS = 5;
@@ -21,7 +21,7 @@ export type RedirectRule =
 
 export type RedirectVerdict =
   | { kind: 'deliver' }
-  | { kind: 'follow'; next: Outgoing }
+  | { kind: 'follow'; next: ApiRequest }
   | { kind: 'fail'; error: ApiError };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -60,7 +60,7 @@ function redirectError(label: string, response: Response, target: URL | undefine
 }
 
 /** The request a followed redirect makes, as the Fetch standard rewrites it (303 → GET …). */
-function nextRequest(out: Outgoing, status: number, target: URL): Outgoing {
+function nextRequest(out: ApiRequest, status: number, target: URL): ApiRequest {
   const toGet =
     ((status === 301 || status === 302) && out.method === 'POST') ||
     (status === 303 && out.method !== 'GET' && out.method !== 'HEAD');
@@ -79,7 +79,7 @@ function nextRequest(out: Outgoing, status: number, target: URL): Outgoing {
 export function judgeRedirect(
   rule: RedirectRule,
   response: Response,
-  out: Outgoing,
+  out: ApiRequest,
   hops: number,
   label: string,
 ): RedirectVerdict {

@@ -1,77 +1,48 @@
-import { checkNumber, definedFields } from './check.js';
-import { ConfigError } from './errors.js';
-
-/** How failed requests are retried. Every field is optional; see {@link DEFAULT_RETRY}. */
-export interface RetryOptions {
-  /** Retries after the first attempt (so `retries: 2` means at most 3 attempts). */
-  retries?: number;
-  /** Base of the exponential back-off: the cap for the first retry's random delay. */
-  minDelayMs?: number;
-  /** Cap of the exponential back-off. */
-  maxDelayMs?: number;
-  /**
-   * Longest `Retry-After` the SDK will wait for; a longer one ends the retries at once with a
-   * {@link RateLimitError} (for 429) or the failed response, rather than sleeping for an hour.
-   */
-  maxRetryAfterMs?: number;
-  /**
-   * A time (ms since the epoch, on the session's clock) after which no wait between attempts
-   * may end: a retry that would need one is not made, and the call fails with the last
-   * answer's error, which says what the server asked for. For one-shot tools that promise an
-   * answer within a time (the `testmax` CLI gives each command half a minute). Default: none.
-   */
-  deadline?: number;
-  /**
-   * HTTP methods whose requests `session.fetch` retries after a failure that may have reached
-   * the server (timeout, reset, 408, 5xx). Requests of other methods are retried only when they
-   * certainly were not processed (connection refused, 429). The SDK's own calls and the
-   * TestMax endpoints known to be read-only are always retried; see `isSafeToRepeat`.
-   */
-  methods?: readonly string[];
-}
-
-export type ResolvedRetry = Required<RetryOptions>;
-
-export const DEFAULT_RETRY: ResolvedRetry = Object.freeze({
-  retries: 3,
-  minDelayMs: 250,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 60_000,
-  deadline: Number.POSITIVE_INFINITY,
-  // The idempotent methods of RFC 9110. POST is not among them: an order sent twice is two
-  // orders. TestMax's own read-only POST endpoints are recognised by path instead.
-  methods: Object.freeze(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']),
-});
-
-export function resolveRetry(options: RetryOptions | false | undefined): ResolvedRetry {
-  if (options === false) return { ...DEFAULT_RETRY, retries: 0 };
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new ConfigError('The option retry must be an object of retry settings, or false.');
-  }
-  const merged = { ...DEFAULT_RETRY, ...definedFields(options) };
-  if (!Array.isArray(merged.methods) || !merged.methods.every((m) => typeof m === 'string')) {
-    throw new ConfigError('The option retry.methods must be an array of HTTP method names.');
-  }
-  return {
-    retries: checkNumber('retry.retries', merged.retries, { min: 0, max: 20, integer: true }),
-    minDelayMs: checkNumber('retry.minDelayMs', merged.minDelayMs, { min: 0 }),
-    maxDelayMs: checkNumber('retry.maxDelayMs', merged.maxDelayMs, { min: 0 }),
-    maxRetryAfterMs: checkNumber('retry.maxRetryAfterMs', merged.maxRetryAfterMs, { min: 0, infinite: true }),
-    deadline: checkNumber('retry.deadline', merged.deadline, { min: 0, infinite: true }),
-    methods: merged.methods.map((m) => m.toUpperCase()),
-  };
-}
-
 /**
- * TestMax (ProjectX Gateway) endpoints that read or only touch the session, so repeating one
- * is harmless although it is a POST: the auth calls, ping, and the search/list/history reads.
+ * Whether and when to try a request again: decided here, from the attempt, what it came to,
+ * the policy and whether repeating it is harmless. Pure (time and chance are given), so the
+ * loop that runs the attempts (send.ts) only does what this says.
  */
-const READ_ONLY_PATH =
-  /\/(?:Auth\/(?:loginKey|validate|logout)|Status\/ping|[A-Za-z]+\/(?:search[A-Za-z]*|available)|History\/retrieveBars)$/i;
+import type { RetryPolicy } from './options.js';
 
-/** May `method` to `path` be sent again after a failure that may have reached the server? */
-export function isSafeToRepeat(method: string, path: string, policy: ResolvedRetry): boolean {
-  return policy.methods.includes(method) || (method === 'POST' && READ_ONLY_PATH.test(path));
+/** What an attempt came to, as far as retrying goes. */
+export type AttemptOutcome =
+  | { readonly kind: 'answer'; readonly status: number; readonly retryAfterMs: number | undefined }
+  /** No answer. `notSent`: it certainly never reached a server (connection refused, no DNS). */
+  | { readonly kind: 'no-answer'; readonly timedOut: boolean; readonly notSent: boolean };
+
+export interface RetryQuestion {
+  /** The attempt that just ended, from 1. */
+  readonly attempt: number;
+  readonly outcome: AttemptOutcome;
+  /**
+   * False for a request that must not be sent twice if it may have been processed (a POST the
+   * SDK does not know to be read-only): then only what certainly was not processed (refused
+   * connection, 429) is repeated.
+   */
+  readonly idempotent: boolean;
+  readonly policy: RetryPolicy;
+  readonly nowMs: number;
+  readonly random: () => number;
+}
+
+/** The wait before the next attempt in ms, or `undefined`: stop and report this outcome. */
+export function retryDelayMs(question: RetryQuestion): number | undefined {
+  const { attempt, outcome, idempotent, policy, nowMs, random } = question;
+  if (attempt > policy.retries) return undefined;
+  let delay: number | undefined;
+  if (outcome.kind === 'no-answer') {
+    // A request that may have reached the server is repeated only if that is harmless.
+    if (idempotent || (!outcome.timedOut && outcome.notSent)) delay = backoffDelay(attempt, policy, random);
+  } else if (isRetryableStatus(outcome.status) && (idempotent || outcome.status === 429)) {
+    // A 429 was refused, not processed: repeating it is harmless whatever the request.
+    const asked = outcome.retryAfterMs;
+    if (asked === undefined) delay = backoffDelay(attempt, policy, random);
+    // Waiting longer than allowed is worse than failing now with a clear error.
+    else if (asked <= policy.maxRetryAfterMs) delay = asked;
+  }
+  // A wait that would end after the deadline is not started: failing now says more.
+  return delay !== undefined && nowMs + delay <= policy.deadline ? delay : undefined;
 }
 
 /** Statuses worth another attempt: request timeout, rate limit, server-side failures. */
@@ -83,7 +54,7 @@ export function isRetryableStatus(status: number): boolean {
  * "Full jitter" (AWS architecture blog): a uniform random delay in
  * [0, min(maxDelay, minDelay·2^(retry-1))), which spreads a herd of clients apart.
  */
-export function backoffDelay(retry: number, policy: ResolvedRetry, random: () => number): number {
+export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(random() * ceiling);
 }
@@ -93,13 +64,11 @@ export function backoffDelay(retry: number, policy: ResolvedRetry, random: () =>
  * `undefined` when absent or unreadable; a date in the past is 0.
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   // Only an HTTP date (it names a day or month); Date.parse alone would accept "-1" as a year.
   if (!/[A-Za-z]{3}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

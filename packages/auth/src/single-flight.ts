@@ -1,12 +1,18 @@
 /**
- * At most one run of an operation at a time: callers that arrive while it runs share its
- * promise. The slot is freed in `finally`, so a failure is never cached.
+ * At most one run of an operation at a time (octokit's auth does the same): callers that
+ * arrive while it runs share its promise. The slot is freed in `finally`, so a failure is
+ * never cached.
  */
 export class SingleFlight<T> {
   #current: Promise<T> | undefined;
 
   get inFlight(): boolean {
     return this.#current !== undefined;
+  }
+
+  /** The run in progress, if any. */
+  get current(): Promise<T> | undefined {
+    return this.#current;
   }
 
   /**

@@ -2,10 +2,11 @@
  * What every token store checks and derives the same way, so the memory, file and Redis stores
  * (and one a user writes) agree on which scopes share a token and refuse the same bad calls.
  */
+import { withoutTrailingSlashes } from './base-url.js';
 import { ConfigError } from './errors.js';
 import type { RateLimitedRequest } from './rate-limiter.js';
 import { REDACTED } from './redact.js';
-import type { StoredToken, TokenRecord, TokenScope } from './token-store.js';
+import type { StoredToken, TokenRecord, TokenScope, TokenStore } from './token-store.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -75,7 +76,7 @@ export function checkLockTtl(ttlMs: number): void {
 }
 
 function baseOf(scope: TokenScope): string {
-  return scope.baseUrl.trim().replace(/\/+$/, '');
+  return withoutTrailingSlashes(scope.baseUrl.trim());
 }
 
 function userOf(scope: TokenScope): string {
@@ -100,4 +101,15 @@ export function storedToken(record: TokenRecord, generation: number): StoredToke
     [INSPECT]: { value: () => shown() },
   });
   return Object.freeze(stored);
+}
+
+/** The `store` option: an object with the four methods of a {@link TokenStore}. */
+export function checkTokenStore(store: unknown): void {
+  const methods = ['get', 'compareAndSet', 'delete', 'tryLock'] as const;
+  const given = store as Record<string, unknown> | null;
+  if (given === null || typeof given !== 'object' || methods.some((m) => typeof given[m] !== 'function')) {
+    throw new ConfigError(
+      'The option store must be a token store (get, compareAndSet, delete, tryLock), such as memoryTokenStore(), fileTokenStore() or redisTokenStore().',
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rebuildResponse } from '../src/request.js';
+import { rebuildResponse } from '../src/buffered-response.js';
 import { guardUnhandledRejections } from './helpers/capture.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 

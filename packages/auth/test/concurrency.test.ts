@@ -31,7 +31,9 @@ describe('single-flight', () => {
     '100 parallel calls that all get a 401 (%s form) cause exactly one re-login',
     async (unauthorizedStyle) => {
       const server = await mockServer({ unauthorizedStyle });
-      const { session } = demoSession(server);
+      // 202 requests in a moment: more than the gateway's 200 a minute, which the default
+      // rate limit would rightly spread over a minute.
+      const { session } = demoSession(server, { rateLimit: false });
       const before = await tokenOf(session);
       server.revokeAllTokens();
       server.resetCalls();
@@ -47,7 +49,8 @@ describe('single-flight', () => {
     '100 parallel session.fetch requests that all get a 401 (%s form) cause one re-login',
     async (unauthorizedStyle) => {
       const server = await mockServer({ unauthorizedStyle });
-      const { session } = demoSession(server);
+      // 202 requests in a moment: see above.
+      const { session } = demoSession(server, { rateLimit: false });
       await tokenOf(session);
       server.revokeAllTokens();
       server.resetCalls();

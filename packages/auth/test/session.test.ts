@@ -363,8 +363,10 @@ describe('construction', () => {
     }
   });
 
-  it('the neutral fromEnv points at the Node entry', () => {
-    expect(() => AuthSession.fromEnv()).toThrow(/@testmax\/auth\/node/);
+  it('the neutral fromEnv points at the Node entry', async () => {
+    // What AuthSession.fromEnv() runs where the `node` export condition does not apply.
+    const { loadSessionCredentials } = await import('../src/platform/neutral.js');
+    expect(() => loadSessionCredentials({})).toThrow(/@testmax\/auth\/node/);
   });
 
   it('observingFetch helper passes responses through untouched', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE, decodeJwt } from '../src/index.js';
-import { tokenState } from '../src/token-state.js';
+import { decodeJwt } from '../src/index.js';
+import { DEFAULT_LIFECYCLE } from '../src/options.js';
+import { makeToken } from '../src/token.js';
 import { closeServersAfterEach, demoSession, mockServer } from './helpers/server.js';
 
 closeServersAfterEach();
@@ -29,23 +30,23 @@ describe('exp/iat outside any plausible time', () => {
     expect(decodeJwt(jwt({ iat: 100, exp: 200 }))).toEqual({ iat: 100, exp: 200 });
   });
 
-  it('tokenState treats such a token as opaque (24 h) with a valid expiry, whatever the anchor', () => {
+  it('makeToken treats such a token as opaque (24 h) with a valid expiry, whatever the anchor', () => {
     const now = 1_700_000_000_000;
     for (const claims of ABSURD) {
       for (const anchor of ['receipt', 'claims'] as const) {
-        const state = tokenState(jwt(claims), 1, now, anchor, DEFAULT_LIFECYCLE);
-        expect(Number.isNaN(new Date(state.expiresAt).getTime()), JSON.stringify(claims)).toBe(false);
-        expect(Number.isFinite(state.hardExpiry) && Number.isFinite(state.refreshFrom)).toBe(true);
+        const state = makeToken(jwt(claims), 1, anchor === 'receipt' ? now : anchor, now, DEFAULT_LIFECYCLE);
+        expect(Number.isNaN(new Date(state.expiresAtMs).getTime()), JSON.stringify(claims)).toBe(false);
+        expect(Number.isFinite(state.renewByMs) && Number.isFinite(state.refreshAtMs)).toBe(true);
         if (claims.exp !== 1_900_000_000) {
-          expect(state.opaque, JSON.stringify(claims)).toBe(true);
-          expect(state.expiresAt).toBe(now + DAY_MS);
+          expect(!state.expiryKnown, JSON.stringify(claims)).toBe(true);
+          expect(state.expiresAtMs).toBe(now + DAY_MS);
         }
       }
     }
     // The very edge of the range: now + L would overflow on receipt, so that is opaque too.
-    const edge = tokenState(jwt({ iat: 0, exp: 8.64e12 }), 1, now, 'receipt', DEFAULT_LIFECYCLE);
-    expect(edge.opaque).toBe(true);
-    expect(edge.expiresAt).toBe(now + DAY_MS);
+    const edge = makeToken(jwt({ iat: 0, exp: 8.64e12 }), 1, now, now, DEFAULT_LIFECYCLE);
+    expect(edge.expiryKnown).toBe(false);
+    expect(edge.expiresAtMs).toBe(now + DAY_MS);
   });
 
   it('a session given such a token has a real expiresAt, serialises, and keeps serving it', async () => {
@@ -75,9 +76,9 @@ describe('exp/iat outside any plausible time', () => {
 
   it('a cached token whose exp has passed (no iat) is expired, not good for another 24 h', () => {
     const now = Date.UTC(2026, 5, 1);
-    const state = tokenState(jwt({ exp: now / 1000 - 3600 }), 1, now, 'claims', DEFAULT_LIFECYCLE);
-    expect(state.opaque).toBe(false);
-    expect(state.expiresAt).toBe(now - 3_600_000);
-    expect(state.hardExpiry).toBeLessThan(now);
+    const state = makeToken(jwt({ exp: now / 1000 - 3600 }), 1, 'claims', now, DEFAULT_LIFECYCLE);
+    expect(state.expiryKnown).toBe(true);
+    expect(state.expiresAtMs).toBe(now - 3_600_000);
+    expect(state.renewByMs).toBeLessThan(now);
   });
 });

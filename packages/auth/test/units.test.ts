@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE, DEFAULT_RETRY, decodeJwt, parseRetryAfter, redact } from '../src/index.js';
-import { isRefusal } from '../src/request.js';
-import { backoffDelay, isRetryableStatus, resolveRetry } from '../src/retry.js';
+import { decodeJwt, redact } from '../src/index.js';
+import { DEFAULT_LIFECYCLE, DEFAULT_RETRY, resolveRetry } from '../src/options.js';
+import { isRefusal } from '../src/refusal.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../src/retry.js';
 import { SingleFlight } from '../src/single-flight.js';
-import { backoffMs, tokenState } from '../src/token-state.js';
+import { makeToken, refreshBackoffMs } from '../src/token.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (claims: Record<string, unknown>) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}.c2ln`;
@@ -43,39 +44,39 @@ describe('token lifetime', () => {
   it('anchors exp - iat at the local receipt time, whatever the server clock says', () => {
     // Server clock 1 h behind: exp is "in the past" for an absolute reading, but L = 1000 s.
     const serverNow = now / 1000 - 3600;
-    const state = tokenState(jwt({ iat: serverNow, exp: serverNow + 1000 }), 1, now, 'receipt', policy);
-    expect(state.opaque).toBe(false);
+    const state = makeToken(jwt({ iat: serverNow, exp: serverNow + 1000 }), 1, now, now, policy);
+    expect(state.expiryKnown).toBe(true);
     expect(state.lifetimeMs).toBe(1_000_000);
-    expect(state.expiresAt).toBe(now + 1_000_000);
-    expect(state.refreshFrom).toBe(now + 800_000);
-    expect(state.hardExpiry).toBe(now + 950_000);
-    expect(backoffMs(state, policy)).toBe(50_000);
+    expect(state.expiresAtMs).toBe(now + 1_000_000);
+    expect(state.refreshAtMs).toBe(now + 800_000);
+    expect(state.renewByMs).toBe(now + 950_000);
+    expect(refreshBackoffMs(state, policy)).toBe(50_000);
   });
 
   it('without iat uses exp minus the receipt time', () => {
-    const state = tokenState(jwt({ exp: now / 1000 + 500 }), 1, now, 'receipt', policy);
+    const state = makeToken(jwt({ exp: now / 1000 + 500 }), 1, now, now, policy);
     expect(state.lifetimeMs).toBe(500_000);
   });
 
   it('caps the margin and back-off for long tokens', () => {
-    const state = tokenState(jwt({ iat: 0, exp: 86_400 }), 1, now, 'receipt', policy);
-    expect(state.expiresAt - state.hardExpiry).toBe(60_000);
-    expect(backoffMs(state, policy)).toBe(300_000);
+    const state = makeToken(jwt({ iat: 0, exp: 86_400 }), 1, now, now, policy);
+    expect(state.expiresAtMs - state.renewByMs).toBe(60_000);
+    expect(refreshBackoffMs(state, policy)).toBe(300_000);
   });
 
   it('treats a token without a readable exp as opaque with a 24 h life', () => {
     for (const token of ['opaque', jwt({ sub: 'x' }), jwt({ iat: 10, exp: 5 - now })]) {
-      const state = tokenState(token, 1, now, 'receipt', policy);
-      expect(state.opaque).toBe(true);
-      expect(state.expiresAt).toBe(now + 86_400_000);
+      const state = makeToken(token, 1, now, now, policy);
+      expect(state.expiryKnown).toBe(false);
+      expect(state.expiresAtMs).toBe(now + 86_400_000);
     }
   });
 
   it('reads a cached token against the local clock', () => {
-    const state = tokenState(jwt({ iat: now / 1000 - 100, exp: now / 1000 + 900 }), 1, now, 'claims', policy);
-    expect(state.expiresAt).toBe(now + 900_000);
+    const state = makeToken(jwt({ iat: now / 1000 - 100, exp: now / 1000 + 900 }), 1, 'claims', now, policy);
+    expect(state.expiresAtMs).toBe(now + 900_000);
     expect(state.lifetimeMs).toBe(1_000_000);
-    expect(state.refreshFrom).toBe(now + 700_000);
+    expect(state.refreshAtMs).toBe(now + 700_000);
   });
 });
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { type AuthSession, type Clock, type Logger, systemClock } from '@testmax/auth';
+import type { AuthSession, Clock, Logger } from '@testmax/auth';
 
 /**
  * Everything a cell can see of the SDK from outside: the secrets it was given or that crossed
@@ -19,12 +19,12 @@ export class Observer {
 
   /** The real clock, with every requested delay recorded. Never shortens or fakes time. */
   readonly clock: Clock = {
-    now: () => systemClock.now(),
+    now: () => Date.now(),
     setTimeout: (callback, ms) => {
       this.timers.push(ms);
-      return systemClock.setTimeout(callback, ms);
+      return setTimeout(callback, ms);
     },
-    clearTimeout: (handle) => systemClock.clearTimeout(handle),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
 
   /**
