@@ -72,6 +72,8 @@ export class TokenKeeper {
   readonly #refresh = new SingleFlight<RefreshOutcome>();
   /** No background refresh of this token before this time (after "same token" or a failure). */
   #quiet: { readonly token: Token; readonly untilMs: number } | undefined;
+  /** The token given with the `token` option: never revoked behind its owner's back. */
+  #seeded: Token | undefined;
 
   constructor(options: KeeperOptions) {
     this.#o = options;
@@ -87,7 +89,7 @@ export class TokenKeeper {
 
   /** Start from a token issued earlier (the `token` option): not from the store, expiry from `exp`. */
   seed(value: string): void {
-    this.#install(value, 0, 'claims');
+    this.#seeded = this.#install(value, 0, 'claims');
   }
 
   /**
@@ -189,8 +191,8 @@ export class TokenKeeper {
   async #refreshOnce(token: Token, era: object, force: boolean): Promise<RefreshOutcome> {
     const { store, server, clock, log, policy } = this.#o;
     log('debug', 'refresh: started');
-    const backOff = (ms: number) => {
-      if (this.#token === token) this.#quiet = { token, untilMs: clock.now() + ms };
+    const backOff = (ms: number, of: Token = token) => {
+      if (this.#token === of) this.#quiet = { token: of, untilMs: clock.now() + ms };
       return ms;
     };
     const stored = store ? await store.get() : UNAVAILABLE;
@@ -227,10 +229,13 @@ export class TokenKeeper {
       return 'refused';
     }
     if (fresh === token.value) {
-      log(
-        'debug',
-        `refresh: same token back, next check in ${Math.round(backOff(refreshBackoffMs(token, policy)))}ms`,
-      );
+      // Ours alone (the store was away) and the store holds none now: the fleet may share it.
+      const shared =
+        token.generation === 0 && stored === undefined && store
+          ? await this.#publish(token.value, undefined, token.receivedAtMs)
+          : token;
+      const waitMs = backOff(refreshBackoffMs(token, policy), shared);
+      log('debug', `refresh: same token back, next check in ${Math.round(waitMs)}ms`);
       return 'same';
     }
     await this.#publish(fresh, stored === UNAVAILABLE ? undefined : stored);
@@ -289,13 +294,17 @@ export class TokenKeeper {
 
   #adopt(stored: StoredToken): Token {
     const current = this.#token;
+    if (current?.value === stored.token && current.generation === stored.generation && !current.refused)
+      return current;
+    // A token of our own (logged in while the store was away) gives way to the fleet's: revoke it.
     if (
       current &&
-      current.value === stored.token &&
-      current.generation === stored.generation &&
-      !current.refused
+      current.generation === 0 &&
+      !current.refused &&
+      current !== this.#seeded &&
+      current.value !== stored.token
     ) {
-      return current;
+      this.#o.server.revoke(current.value).catch(() => {});
     }
     return this.#install(stored.token, stored.generation, stored.receivedAt);
   }
@@ -304,9 +313,12 @@ export class TokenKeeper {
    * Install a token just received from the server and store it for the sessions sharing the
    * store (compare-and-set on what we last read). Another writer won: theirs is used, ours revoked.
    */
-  async #publish(value: string, read: StoredToken | undefined): Promise<Token> {
+  async #publish(
+    value: string,
+    read: StoredToken | undefined,
+    receivedAt = this.#o.clock.now(),
+  ): Promise<Token> {
     const { store } = this.#o;
-    const receivedAt = this.#o.clock.now();
     if (!store) return this.#install(value, 0, receivedAt);
     const written = await store.compareAndSet(read?.generation ?? 0, { token: value, receivedAt });
     if (written === UNAVAILABLE) return this.#install(value, 0, receivedAt);
