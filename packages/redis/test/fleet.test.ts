@@ -101,7 +101,14 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
       closing.push(store);
       await store.get({ baseUrl: server.url, userName: DEMO_USER.userName }); // connected first
       redis.freeze();
-      const a = new AuthSession({ ...DEMO_USER, baseUrl: server.url, store, clock, timeoutMs: 400, logger: false });
+      const a = new AuthSession({
+        ...DEMO_USER,
+        baseUrl: server.url,
+        store,
+        clock,
+        timeoutMs: 400,
+        logger: false,
+      });
       expect(await a.accounts()).toHaveLength(3);
       expect(asked).toContain(400);
       expect(Math.max(...asked)).toBeLessThanOrEqual(400);
@@ -132,7 +139,10 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
         session: { ...DEMO_USER, baseUrl: server.url, timeoutMs: 800 },
         task: { kind: 'login' },
       });
-      await vi.waitFor(() => expect(server.calls('/Auth/loginKey')).toBe(1), { timeout: 15_000, interval: 10 });
+      await vi.waitFor(() => expect(server.calls('/Auth/loginKey')).toBe(1), {
+        timeout: 15_000,
+        interval: 10,
+      });
       holder.child.kill('SIGKILL');
       await holder.result.catch(() => {});
       const token = await session(keyPrefix, { timeoutMs: 800 }).getSessionToken();
@@ -168,7 +178,13 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
       Array.from(
         { length: 4 },
         () =>
-          new AuthSession({ ...DEMO_USER, baseUrl: server.url, rateLimit: limiter(), retry: false, logger: false }),
+          new AuthSession({
+            ...DEMO_USER,
+            baseUrl: server.url,
+            rateLimit: limiter(),
+            retry: false,
+            logger: false,
+          }),
       );
 
     it('4 sessions on one redisRateLimiter: 3x the limit, none answered 429', async () => {
@@ -181,7 +197,9 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
       });
       const token = await fleet[0]!.getSessionToken(); // one login for all: they share a store below
       expect(token).toBeTruthy();
-      const outcomes = await Promise.allSettled(fleet.flatMap((s) => Array.from({ length: 8 }, () => s.accounts())));
+      const outcomes = await Promise.allSettled(
+        fleet.flatMap((s) => Array.from({ length: 8 }, () => s.accounts())),
+      );
       expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
       expect(server.rateLimited()).toBe(0);
       for (const limiter of limiters) await limiter.close?.();
@@ -195,7 +213,12 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
 
     it('the shared limiter going away: the session counts alone, warns once, no call fails', async () => {
       const warnings: string[] = [];
-      const limiter = redisRateLimiter({ url: redis.url, keyPrefix: freshPrefix(), rules, commandTimeoutMs: 300 });
+      const limiter = redisRateLimiter({
+        url: redis.url,
+        keyPrefix: freshPrefix(),
+        rules,
+        commandTimeoutMs: 300,
+      });
       const s = new AuthSession({
         ...DEMO_USER,
         baseUrl: server.url,
