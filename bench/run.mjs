@@ -15,6 +15,7 @@ const SECTIONS = [
   ['startup.mjs', 'cliStartup'],
   ['size.mjs', 'sizes'],
   ['longrun.mjs', 'longRun'],
+  ['fleet.mjs', 'fleet'],
 ];
 
 function runSection([file, exportName]) {

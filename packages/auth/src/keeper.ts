@@ -72,8 +72,6 @@ export class TokenKeeper {
   readonly #refresh = new SingleFlight<RefreshOutcome>();
   /** No background refresh of this token before this time (after "same token" or a failure). */
   #quiet: { readonly token: Token; readonly untilMs: number } | undefined;
-  /** The token given with the `token` option: never revoked behind its owner's back. */
-  #seeded: Token | undefined;
 
   constructor(options: KeeperOptions) {
     this.#o = options;
@@ -89,7 +87,7 @@ export class TokenKeeper {
 
   /** Start from a token issued earlier (the `token` option): not from the store, expiry from `exp`. */
   seed(value: string): void {
-    this.#seeded = this.#install(value, 0, 'claims');
+    this.#install(value, 0, 'claims', 'given');
   }
 
   /**
@@ -172,7 +170,7 @@ export class TokenKeeper {
           throw loggedOutError();
         }
         this.#o.log('debug', 'logged in');
-        return await this.#publish(value, latest === UNAVAILABLE ? undefined : latest);
+        return await this.#publish(value, 'login', latest === UNAVAILABLE ? undefined : latest);
       } finally {
         if (lock !== UNAVAILABLE) await lock.release();
       }
@@ -195,52 +193,63 @@ export class TokenKeeper {
       if (this.#token === of) this.#quiet = { token: of, untilMs: clock.now() + ms };
       return ms;
     };
-    const stored = store ? await store.get() : UNAVAILABLE;
-    if (this.#token !== token) return this.#discarded();
-    if (stored !== UNAVAILABLE && stored?.token !== token.value && this.#isUsable(stored)) {
+    /** Another session sharing the store renewed it already: use theirs. */
+    const renewedElsewhere = (stored: StoredToken | undefined | typeof UNAVAILABLE) => {
+      if (stored === UNAVAILABLE || stored?.token === token.value || !this.#isUsable(stored)) return false;
       this.#adopt(stored);
       log('debug', 'refresh: renewed (by another session sharing the store)');
-      return 'renewed';
-    }
+      return true;
+    };
+    let stored = store ? await store.get() : UNAVAILABLE;
+    if (this.#token !== token) return this.#discarded();
+    if (renewedElsewhere(stored)) return 'renewed';
     const lock =
       stored === UNAVAILABLE || force || !store ? UNAVAILABLE : await store.tryLock(this.#o.lockTtlMs);
     if (lock === undefined) {
       log('debug', `refresh: another session is refreshing; looking again in ${backOff(POLL_MAX_MS)}ms`);
       return 'same';
     }
-    let fresh: string | undefined;
+    // The lock is held until the renewed token is stored: whoever comes next finds it there.
     try {
-      fresh = await server.validate(token.value);
-    } catch (error) {
-      backOff(refreshBackoffMs(token, policy));
-      throw error;
+      if (lock !== UNAVAILABLE && store) {
+        stored = await store.get();
+        if (renewedElsewhere(stored)) return 'renewed';
+      }
+      let fresh: string | undefined;
+      try {
+        fresh = await server.validate(token.value);
+      } catch (error) {
+        backOff(refreshBackoffMs(token, policy));
+        throw error;
+      }
+      // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
+      if (this.#token !== token) {
+        // A token renewed for a session that logged out must not stay valid: revoke it.
+        if (fresh && fresh !== token.value && era !== this.#era) server.revoke(fresh).catch(() => {});
+        return this.#discarded();
+      }
+      if (fresh === undefined) {
+        this.markRefused(token);
+        log('debug', 'refresh: the server refused the token; the next call logs in again');
+        return 'refused';
+      }
+      const read = stored === UNAVAILABLE ? undefined : stored;
+      if (fresh === token.value) {
+        // Ours alone (the store was away) and the store holds none now: the fleet may share it.
+        const shared =
+          token.generation === 0 && stored === undefined && store
+            ? await this.#publish(token.value, 'refresh', read, token.receivedAtMs)
+            : token;
+        const waitMs = backOff(refreshBackoffMs(token, policy), shared);
+        log('debug', `refresh: same token back, next check in ${Math.round(waitMs)}ms`);
+        return 'same';
+      }
+      await this.#publish(fresh, 'refresh', read);
+      log('debug', 'refresh: renewed');
+      return 'renewed';
     } finally {
       if (lock !== UNAVAILABLE) await lock.release();
     }
-    // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
-    if (this.#token !== token) {
-      // A token renewed for a session that logged out must not stay valid: revoke it.
-      if (fresh && fresh !== token.value && era !== this.#era) server.revoke(fresh).catch(() => {});
-      return this.#discarded();
-    }
-    if (fresh === undefined) {
-      this.markRefused(token);
-      log('debug', 'refresh: the server refused the token; the next call logs in again');
-      return 'refused';
-    }
-    if (fresh === token.value) {
-      // Ours alone (the store was away) and the store holds none now: the fleet may share it.
-      const shared =
-        token.generation === 0 && stored === undefined && store
-          ? await this.#publish(token.value, undefined, token.receivedAtMs)
-          : token;
-      const waitMs = backOff(refreshBackoffMs(token, policy), shared);
-      log('debug', `refresh: same token back, next check in ${Math.round(waitMs)}ms`);
-      return 'same';
-    }
-    await this.#publish(fresh, stored === UNAVAILABLE ? undefined : stored);
-    log('debug', 'refresh: renewed');
-    return 'renewed';
   }
 
   /**
@@ -296,17 +305,13 @@ export class TokenKeeper {
     const current = this.#token;
     if (current?.value === stored.token && current.generation === stored.generation && !current.refused)
       return current;
-    // A token of our own (logged in while the store was away) gives way to the fleet's: revoke it.
-    if (
-      current &&
-      current.generation === 0 &&
-      !current.refused &&
-      current !== this.#seeded &&
-      current.value !== stored.token
-    ) {
+    // A login of our own (while the store was away) gives way to the fleet's token: revoke it.
+    // (Not a renewed one: the server's logout would end the session the fleet's token is in.)
+    const own = current?.origin === 'login' && current.generation === 0 && !current.refused;
+    if (own && current.value !== stored.token) {
       this.#o.server.revoke(current.value).catch(() => {});
     }
-    return this.#install(stored.token, stored.generation, stored.receivedAt);
+    return this.#install(stored.token, stored.generation, stored.receivedAt, 'store');
   }
 
   /**
@@ -315,28 +320,31 @@ export class TokenKeeper {
    */
   async #publish(
     value: string,
+    origin: Token['origin'],
     read: StoredToken | undefined,
     receivedAt = this.#o.clock.now(),
   ): Promise<Token> {
     const { store } = this.#o;
-    if (!store) return this.#install(value, 0, receivedAt);
+    if (!store) return this.#install(value, 0, receivedAt, origin);
     const written = await store.compareAndSet(read?.generation ?? 0, { token: value, receivedAt });
-    if (written === UNAVAILABLE) return this.#install(value, 0, receivedAt);
-    if (written) return this.#install(value, written.generation, receivedAt);
+    if (written === UNAVAILABLE) return this.#install(value, 0, receivedAt, origin);
+    if (written) return this.#install(value, written.generation, receivedAt, origin);
     const theirs = await store.get();
     if (theirs !== UNAVAILABLE && this.#isUsable(theirs)) {
-      this.#o.server.revoke(value).catch(() => {});
+      // A login of ours that lost is a session nobody will use: revoke it. Never a renewed
+      // token: the server's logout ends the whole session it belongs to, theirs included.
+      if (origin === 'login') this.#o.server.revoke(value).catch(() => {});
       return this.#adopt(theirs);
     }
-    return this.#install(value, 0, receivedAt);
+    return this.#install(value, 0, receivedAt, origin);
   }
 
   #make(value: string, generation: number, timeline: Timeline): Token {
     return makeToken(value, generation, timeline, this.#o.clock.now(), this.#o.policy);
   }
 
-  #install(value: string, generation: number, timeline: Timeline): Token {
-    const token = this.#make(value, generation, timeline);
+  #install(value: string, generation: number, timeline: Timeline, origin: Token['origin']): Token {
+    const token: Token = { ...this.#make(value, generation, timeline), origin };
     this.#token = token;
     const inSeconds = Math.round((token.expiresAtMs - this.#o.clock.now()) / 1000);
     const how = token.expiryKnown ? 'expires in' : 'no readable exp, assuming';

@@ -22,6 +22,11 @@ export interface Token {
   readonly renewByMs: number;
   /** The server refused it: the next caller logs in again. */
   readonly refused: boolean;
+  /**
+   * Where the session got it: its own login, a refresh (`Auth/validate`), the store, or the
+   * `token` option. Only a login of its own is a session of its own, which it may revoke.
+   */
+  readonly origin?: 'login' | 'refresh' | 'store' | 'given';
 }
 
 /**

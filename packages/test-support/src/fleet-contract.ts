@@ -123,6 +123,34 @@ export function describeFleetContract(name: string, options: FleetContractOption
       expect(server.calls('/Auth/loginKey')).toBe(1);
     });
 
+    it('N sessions past the refresh point at once: one refresh, and nobody loses the session', async () => {
+      const clock = manualClock();
+      server = await options.simulator({ users: [ALICE], now: clock.now, tokenLifetimeSec: 1000 });
+      const fleet = await Promise.all(Array.from({ length: 4 }, () => session({ clock })));
+      const first = await fleet[0]!.getSessionToken();
+      for (const s of fleet) expect(await s.getSessionToken()).toBe(first);
+      clock.advance(800_000);
+      // Everyone starts a refresh in the background and keeps calling meanwhile.
+      for (let round = 0; round < 5; round++) {
+        const lists = await Promise.all(fleet.map((s) => s.accounts()));
+        expect(lists.every((list) => list.length > 0)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const renewed = (await stores[0]!.get(scope()))?.token;
+      expect(renewed).not.toBe(first);
+      // Those that found the refresh under way look at the store again a moment later.
+      await vi.waitFor(
+        async () => {
+          clock.advance(300);
+          for (const s of fleet) expect(await s.getSessionToken()).toBe(renewed);
+        },
+        { interval: 5 },
+      );
+      expect(server.calls('/Auth/validate')).toBe(1);
+      expect(server.calls('/Auth/loginKey')).toBe(1);
+      expect(server.calls('/Auth/logout')).toBe(0);
+    });
+
     it('a refused token is marked refused for everybody: N sessions, one login again', async () => {
       server = await options.simulator({ users: [ALICE] });
       const fleet = await Promise.all(Array.from({ length: 3 }, () => session()));

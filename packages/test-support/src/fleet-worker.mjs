@@ -9,7 +9,7 @@
 //                                          // (timers stay real: timeouts and back-off are not sped up)
 //     session: { userName, apiKey, baseUrl, ... },   // AuthSession options (JSON)
 //     task: { kind: 'tokens', callers }              // N concurrent getSessionToken()
-//         | { kind: 'calls', callers, untilMs }      // N callers calling accounts() until the (real) time
+//         | { kind: 'calls', callers, untilMs, startMs?, pauseMs?, path? }  // N callers calling session.fetch until then
 //         | { kind: 'login' }                        // one login, then wait to be killed
 //   }
 //
@@ -23,7 +23,13 @@ const auth = await load(config.auth);
 const warnings = [];
 const options = {
   ...config.session,
-  logger: { debug() {}, warn: (message) => warnings.push(message) },
+  logger: {
+    // `debug: true` in the config: every debug line on stderr, with the process and the time.
+    debug: config.debug
+      ? (message) => console.error(`${process.pid} ${Date.now() % 100000} ${message}`)
+      : () => {},
+    warn: (message) => warnings.push(message),
+  },
 };
 if (config.store)
   options.store = (await load(config.store.module))[config.store.export](config.store.options ?? {});
@@ -56,22 +62,32 @@ if (task.kind === 'tokens') {
     else failures.push(String(outcome.reason?.message ?? outcome.reason));
   }
 } else if (task.kind === 'calls') {
+  // Calls until `untilMs` (from `startMs`, when given, so processes start together); a call
+  // still waiting for a rate-limit place then is abandoned (AbortError), not a failure.
+  if (task.startMs)
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, task.startMs - Date.now())));
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(), Math.max(0, task.untilMs - Date.now()));
   await Promise.all(
     Array.from({ length: task.callers }, async () => {
-      while (Date.now() < task.untilMs) {
+      while (!stop.signal.aborted) {
         try {
           const response = await session.fetch(task.path ?? '/Account/search', {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: '{}',
+            signal: stop.signal,
           });
           await response.arrayBuffer();
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
           if (!response.ok) failures.push(`HTTP ${response.status}`);
+          calls++;
         } catch (error) {
-          failures.push(String(error?.message ?? error));
+          if (error?.name !== 'AbortError') {
+            failures.push(String(error?.message ?? error));
+            calls++;
+          }
         }
-        calls++;
         if (task.pauseMs) await new Promise((resolve) => setTimeout(resolve, task.pauseMs));
       }
     }),
