@@ -16,6 +16,7 @@ const guides: SidebarItem[] = [
   { text: 'Credentials', link: '/guide/credentials' },
   { text: 'Token lifecycle', link: '/guide/token-lifecycle' },
   { text: 'Errors', link: '/guide/errors' },
+  { text: 'Running a fleet', link: '/guide/fleet' },
   { text: 'Testing with the mock server', link: '/guide/testing-with-mock-server' },
   { text: 'Other languages', link: '/guide/other-languages' },
 ];

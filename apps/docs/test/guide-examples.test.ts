@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { DEMO_USER, type MockServer, startMockServer } from '@testmax/mock-server';
+import { redisAvailable, startRedisServer } from '@testmax/test-support/redis-server';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { collected } from './support/example-harness.js';
 import { examplesIn, runExample } from './support/examples.js';
@@ -108,5 +109,30 @@ describe('testing with the mock server', () => {
       'my bot survives a rate limit',
     ]);
     for (const { body } of collected) await body();
+  });
+});
+
+describe('running a fleet', () => {
+  test('three bots on one machine share one login through the file store', async () => {
+    loginToMockServer();
+    await runExample(await example('fleet.md', 'fleet-one-machine'));
+    const account = DEMO_USER.accounts.find((a) => a.canTrade)!.name;
+    expect(logged).toEqual(['ES', 'NQ', 'CL'].map((bot) => `${bot}: trading on ${account}`));
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    // Disposing a session that shares a store leaves the token to the fleet.
+    expect(server.calls('/Auth/logout')).toBe(0);
+  });
+
+  test.runIf(redisAvailable())('a bot on Redis: one token and one rate budget for the fleet', async () => {
+    await using redis = await startRedisServer();
+    loginToMockServer();
+    process.env.REDIS_URL = redis.url;
+    await runExample(await example('fleet.md', 'fleet-redis'));
+    await runExample(await example('fleet.md', 'fleet-redis'));
+    const active = DEMO_USER.accounts.filter((a) => a.canTrade).length;
+    expect(logged).toEqual([`${active} active accounts`, `${active} active accounts`]);
+    // The second bot found the first one's token in Redis: one login between them (the first
+    // one's dispose only detached, the token stayed for the fleet).
+    expect(server.calls('/Auth/loginKey')).toBe(1);
   });
 });
