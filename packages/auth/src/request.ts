@@ -120,20 +120,20 @@ export async function fromFetchArguments(
   };
 }
 
-const KEPT = Symbol('testmax.kept');
+/** What the typed client's requests were made with: the body openapi-fetch serialised, the signal. */
+const kept = new WeakMap<Request, { readonly body: unknown; readonly signal: AbortSignal | undefined }>();
 
 /**
- * The `Request` class `session.client` gives openapi-fetch: a real `Request` (middleware a user
- * adds sees nothing unusual) that also keeps the body and signal it was made with, so the
- * session sends that string as it is instead of reading back the stream it was turned into.
+ * The `Request` constructor `session.client` gives openapi-fetch: it makes a real `Request`
+ * (middleware a user adds sees nothing unusual) and remembers the body and signal it was made
+ * with, so the session sends that string as it is instead of reading back the stream it was
+ * turned into.
  */
-export class KeptRequest extends Request {
-  readonly [KEPT]: { readonly body: unknown; readonly signal: AbortSignal | undefined };
-  constructor(input: string | URL, init: RequestInit = {}) {
-    // Not linked to the caller's signal (undici would add a listener to it per request).
-    super(input, { ...init, signal: null });
-    this[KEPT] = { body: init.body ?? undefined, signal: init.signal ?? undefined };
-  }
+export function KeptRequest(input: string | URL, init: RequestInit = {}): Request {
+  // Not linked to the caller's signal (undici would add a listener to it per request).
+  const request = new Request(input, init.signal ? { ...init, signal: null } : init);
+  kept.set(request, { body: init.body ?? undefined, signal: init.signal ?? undefined });
+  return request;
 }
 
 /**
@@ -142,17 +142,17 @@ export class KeptRequest extends Request {
  * `session.fetch` reads any other.
  */
 export function fromClientRequest(request: Request, baseUrl: string): Promise<ApiRequest> {
-  const kept = (request as Partial<KeptRequest>)[KEPT];
-  if (!kept || !isReusable(kept.body) || request.bodyUsed)
+  const made = kept.get(request);
+  if (!made || !isReusable(made.body) || request.bodyUsed)
     return fromFetchArguments(request, undefined, baseUrl);
   return Promise.resolve({
     url: new URL(request.url),
     method: request.method,
     // openapi-fetch made this Request for this one call: its headers are the request's own.
     headers: request.headers,
-    body: kept.body,
+    body: made.body,
     init: { redirect: request.redirect },
-    signal: kept.signal,
+    signal: made.signal,
   });
 }
 
