@@ -76,6 +76,17 @@ export function createRateLimiter(
   const budgets = new Map<string, Budget>();
   /** Budget ids by scope object: a session asks with the same scope every time. */
   const ids = new WeakMap<object, string>();
+  /** The rules each path matches, for the paths seen lately (bounded: paths can be endless). */
+  const matched = new Map<string, readonly CompiledRule[]>();
+  const rulesFor = (path: string): readonly CompiledRule[] => {
+    let found = matched.get(path);
+    if (!found) {
+      found = rules.filter((rule) => rule.matches(path));
+      if (matched.size >= 256) matched.clear();
+      matched.set(path, found);
+    }
+    return found;
+  };
   let closed = false;
 
   function budgetOf(request: RateLimitedRequest): Budget {
@@ -193,7 +204,7 @@ export function createRateLimiter(
     const budget = budgetOf(request);
     const now = clock.now();
     if (budget.queue.length > 0 || budget.pumping || budget.pausedUntil > now) return false;
-    const matching = rules.filter((rule) => rule.matches(request.path));
+    const matching = rulesFor(request.path);
     if (now < budget.blockedUntil && matching.some((rule) => budget.blockedRules.has(rule.id))) return false;
     return takeNow.call(backend, budget.id, matching).granted;
   };
@@ -213,7 +224,7 @@ export function createRateLimiter(
         return Promise.reject(error);
       }
       if (signal?.aborted) return Promise.reject(abortReason(signal));
-      const matching = rules.filter((rule) => rule.matches(request.path));
+      const matching = rulesFor(request.path);
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           rules: matching,

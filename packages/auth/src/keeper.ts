@@ -137,6 +137,9 @@ export class TokenKeeper {
    * in the store (`authenticate()`); otherwise a token another session stored is used.
    */
   renew(force: boolean): Promise<Token> {
+    // Joined without a closure of its own: a herd of callers costs one promise each.
+    const joined = this.#renewal.current;
+    if (joined) return joined;
     // Read now, not when the flight starts: a logout in between must void this login.
     const era = this.#era;
     return this.#renewal.run(() => this.#renewOnce(era, force));

@@ -18,6 +18,7 @@ import { authenticatedCall, keeperServer, type SessionCore } from './session-cor
 import { sessionLimiter } from './session-limiter.js';
 import { StoreLink } from './store-link.js';
 import { checkTokenStore } from './store-support.js';
+import type { Token } from './token.js';
 
 /** What `validate()` found out. */
 export interface ValidateResult {
@@ -46,6 +47,8 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 // `await using` helper falls back to, so a polyfill loaded later still finds the method.
 const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+
+const tokenValue = (token: Token) => token.value;
 
 const present = (value: string | undefined) =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -190,7 +193,7 @@ export class AuthSession {
    * the server refused it. Concurrent callers share one login.
    */
   getSessionToken(options: CallOptions = {}): Promise<string> {
-    return this.#keeper.token(options.signal).then((token) => token.value);
+    return this.#keeper.token(options.signal).then(tokenValue);
   }
 
   /**
