@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from './errors.js';
 import { tokenStoreDir } from './node-paths.js';
@@ -51,7 +51,20 @@ interface FileState {
  * itself is a record in the file with an expiry time, so a holder that dies lets the next one
  * in after the lock's TTL, as in every other store.
  */
-export function fileTokenStore(options: FileTokenStoreOptions = {}): TokenStore {
+/** A `TokenStore` in files, which can also say where a scope's file is and whose tokens it holds. */
+export interface FileTokenStore extends TokenStore {
+  /** The directory of the token files. */
+  readonly dir: string;
+  /** The file that holds `scope`'s token (whether it exists or not). */
+  fileOf(scope: TokenScope): string;
+  /**
+   * Every scope with a token in the directory, with when that token was received, newest
+   * first (a tool such as the CLI picks the last user who logged in this way).
+   */
+  scopes(): Promise<{ scope: TokenScope; receivedAt: number }[]>;
+}
+
+export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenStore {
   const dir = options.path ?? tokenStoreDir();
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
   const warned = new Set<string>();
@@ -80,17 +93,16 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): TokenStore 
     if (found.kind === 'refused') {
       throw new StoreError(`The token file ${file} ${found.problem}; remove it.`, { reason: 'invalid' });
     }
-    if (process.platform !== 'win32' && looseness(found.mode)) {
-      warnOnce(
-        `mode:${file}`,
-        `The token file ${file} can be read or written by others (mode ${(found.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
-      );
+    const loose = process.platform === 'win32' ? undefined : looseness(found.mode);
+    if (loose) {
+      const mode = (found.mode & 0o777).toString(8);
+      warnOnce(`mode:${file}`, `The token file ${file} is ${loose} (mode ${mode}); run: chmod 600 ${file}`);
     }
     const state = parseState(found.text);
     if (!state || tokenScopeId(state.scope) !== id) {
       warnOnce(
         `shape:${file}`,
-        `Ignoring ${file}: not a TestMax token file (it is replaced at the next write).`,
+        `Ignoring ${file}: not a testmax session file (it is replaced at the next write).`,
       );
       return undefined;
     }
@@ -176,6 +188,30 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): TokenStore 
   }
 
   return {
+    dir,
+    fileOf: (scope) => fileOf(scope).file,
+
+    async scopes() {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return [];
+      }
+      const found: { scope: TokenScope; receivedAt: number }[] = [];
+      for (const name of names) {
+        if (!/^token-[0-9a-f]{32}\.json$/.test(name)) continue;
+        const read = await readRegularFile(join(dir, name), { maxBytes: MAX_FILE_BYTES }).catch(
+          () => undefined,
+        );
+        const state = read?.kind === 'text' ? parseState(read.text) : undefined;
+        if (state?.token && fileOf(state.scope).file === join(dir, name)) {
+          found.push({ scope: state.scope, receivedAt: state.token.receivedAt });
+        }
+      }
+      return found.sort((a, b) => b.receivedAt - a.receivedAt);
+    },
+
     async get(scope: TokenScope): Promise<StoredToken | undefined> {
       const { id, file } = fileOf(scope);
       return toStored((await read(id, file))?.token);

@@ -173,7 +173,16 @@ export class TokenKeeper {
           throw loggedOutError();
         }
         this.#o.log('debug', 'logged in');
-        return await this.#publish(value, 'login', latest === UNAVAILABLE ? undefined : latest);
+        const own = this.#token?.origin === 'given' ? undefined : this.#token;
+        const replaced =
+          latest === UNAVAILABLE ? own : latest && { value: latest.token, refused: latest.refused };
+        const token = await this.#publish(value, 'login', latest === UNAVAILABLE ? undefined : latest);
+        // A forced login (authenticate()) leaves no token behind that nobody will use: the one it
+        // replaced is revoked (sessions still sending it get a 401, then this one).
+        if (force && replaced && !replaced.refused && replaced.value !== value && this.#token === token) {
+          await server.revoke(replaced.value).catch(() => {});
+        }
+        return token;
       } finally {
         if (lock !== UNAVAILABLE) await lock.release();
       }

@@ -14,7 +14,12 @@ export {
   type ResolvedCredentials,
   resolveCredentials,
 } from './credentials.js';
-export { type FileTokenStoreOptions, fileTokenStore, tokenStoreDir } from './file-token-store.js';
+export {
+  type FileTokenStore,
+  type FileTokenStoreOptions,
+  fileTokenStore,
+  tokenStoreDir,
+} from './file-token-store.js';
 export * from './index.js';
 export { looseness } from './permissions.js';
 export {

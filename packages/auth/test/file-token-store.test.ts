@@ -159,7 +159,7 @@ describe('fileTokenStore: files that are not what they should be', () => {
     const s = store();
     expect((await s.get(SCOPE))?.token).toBe('token-a');
     expect(warnings).toEqual([
-      `The token file ${file} can be read or written by others (mode 644); run: chmod 600 ${file}`,
+      `The token file ${file} is readable by group and others (mode 644); run: chmod 600 ${file}`,
     ]);
     await s.compareAndSet(SCOPE, 1, record('token-b'));
     expect(modeOf(file)).toBe(0o600);
