@@ -191,9 +191,14 @@ export function loadCredentials(options: LoadCredentialsOptions = {}): Credentia
       ? ' (PROJECT_X_* variables are ignored: they belong to the real-money TopstepX gateway)'
       : '';
     const { dotenvPath, configPath } = resolved.searched;
+    const pass =
+      missing.length > 1 ? 'userName and apiKey' : missing[0] === 'TESTMAX_USERNAME' ? 'userName' : 'apiKey';
     throw new ConfigError(
-      `No TestMax credentials found: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set in the environment, in ${dotenvPath} or in the config file ${configPath}${gateway}; set ${missing.length > 1 ? 'them' : 'it'} in one of those places (config keys username, api_key) or pass ${missing.length > 1 ? 'userName and apiKey' : missing[0] === 'TESTMAX_USERNAME' ? 'userName' : 'apiKey'}.`,
-      { reason: 'missing' },
+      `No TestMax credentials found: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set in the environment, in ${dotenvPath} or in the config file ${configPath}${gateway}`,
+      {
+        reason: 'missing',
+        advice: `set ${missing.length > 1 ? 'them' : 'it'} in one of those places (config keys username, api_key) or pass ${pass}`,
+      },
     );
   }
   checkKeyDestination(resolved);

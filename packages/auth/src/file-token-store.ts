@@ -201,11 +201,16 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
       const found: { scope: TokenScope; receivedAt: number }[] = [];
       for (const name of names) {
         if (!/^token-[0-9a-f]{32}\.json$/.test(name)) continue;
-        const read = await readRegularFile(join(dir, name), { maxBytes: MAX_FILE_BYTES }).catch(
-          () => undefined,
-        );
-        const state = read?.kind === 'text' ? parseState(read.text) : undefined;
-        if (state?.token && fileOf(state.scope).file === join(dir, name)) {
+        const file = join(dir, name);
+        const read = await readRegularFile(file, { maxBytes: MAX_FILE_BYTES }).catch(() => undefined);
+        if (read?.kind !== 'text') continue;
+        const state = parseState(read.text);
+        if (!state || fileOf(state.scope).file !== file) {
+          warnOnce(
+            `shape:${file}`,
+            `Ignoring ${file}: not a testmax session file (it is replaced at the next write).`,
+          );
+        } else if (state.token) {
           found.push({ scope: state.scope, receivedAt: state.token.receivedAt });
         }
       }

@@ -61,7 +61,10 @@ export type LifecyclePolicy = Required<LifecycleOptions>;
 export interface AuthSessionOptions {
   /** The account e-mail used to log in. */
   userName: string;
-  /** The API key. Optional only when `token` is given (the session then cannot log in again). */
+  /**
+   * The API key. Optional when `token` or `store` is given: the session then uses that token
+   * (or the one the store holds) and cannot log in again.
+   */
   apiKey?: string;
   /**
    * A token issued earlier to start from instead of logging in. Its expiry is read from `exp`

@@ -80,19 +80,20 @@ export class AuthSession {
   constructor(options: AuthSessionOptions) {
     const { userName, apiKey, token } = options ?? ({} as AuthSessionOptions);
     if (typeof userName !== 'string' || userName.trim() === '') {
-      throw new ConfigError(
-        'AuthSession needs a userName (the account e-mail); pass it, or set TESTMAX_USERNAME and use AuthSession.fromEnv().',
-        { reason: 'missing' },
-      );
+      throw new ConfigError('AuthSession needs a userName (the account e-mail)', {
+        reason: 'missing',
+        advice: 'pass it, or set TESTMAX_USERNAME and use AuthSession.fromEnv()',
+      });
     }
     const key = present(apiKey);
     const initialToken = present(token);
     if (initialToken) checkTokenOption(initialToken);
-    if (!key && !initialToken) {
-      throw new ConfigError(
-        'AuthSession needs an apiKey (or a previously issued token); pass it, or set TESTMAX_API_KEY and use AuthSession.fromEnv().',
-        { reason: 'missing' },
-      );
+    // Without a key the session uses a token it is given, or the one a shared store holds.
+    if (!key && !initialToken && options.store === undefined) {
+      throw new ConfigError('AuthSession needs an apiKey (or a previously issued token)', {
+        reason: 'missing',
+        advice: 'pass it, or set TESTMAX_API_KEY and use AuthSession.fromEnv()',
+      });
     }
     if (options.store !== undefined) checkTokenStore(options.store);
     this.userName = userName.trim();

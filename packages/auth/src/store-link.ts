@@ -67,8 +67,8 @@ export class StoreLink {
       this.#retryAtMs = this.#clock.now() + waitMs;
       const why = error instanceof Error ? error.message : String(error);
       const message = `the token store failed to ${what} (${why}); the session goes on with a token of its own and tries the store again in ${waitMs / 1000} s`;
-      if (this.#warned) this.#log('debug', message);
-      else this.#log('warn', message);
+      // `details.store`: a tool with a clearer error of its own (the CLI) can tell these apart.
+      this.#log(this.#warned ? 'debug' : 'warn', message, { store: 'unavailable' });
       this.#warned = true;
       return UNAVAILABLE;
     }

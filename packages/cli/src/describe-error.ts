@@ -9,15 +9,6 @@ export interface ErrorReport {
 const LOGIN_HINT = 'Run `testmax login` (see `testmax login --help`).';
 
 /**
- * The SDK's messages end in advice for SDK users ("…; check your network, or raise timeoutMs"),
- * after the last "; ". The CLI gives its own, in its own terms, as the hint.
- */
-export function withoutAdvice(message: string): string {
-  const cut = message.lastIndexOf('; ');
-  return cut > 0 ? `${message.slice(0, cut)}.` : message;
-}
-
-/**
  * Map any failure to an exit code, a message and what to do next. The SDK's errors carry
  * secret-free messages, so they are shown as they are (or without their SDK advice); anything
  * else is a bug and says so.
@@ -34,7 +25,7 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
     // The chain's own malformed-setting errors became CliErrors in credentials.ts. A session
     // without a user or key means there was nothing to log in with; anything else is a setting.
     if (error.reason === 'missing') {
-      return { exitCode: ExitCode.notLoggedIn, message: withoutAdvice(message), hint: LOGIN_HINT };
+      return { exitCode: ExitCode.notLoggedIn, message: error.summary, hint: LOGIN_HINT };
     }
     return { exitCode: ExitCode.usage, message };
   }
@@ -59,7 +50,7 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
     return {
       exitCode: ExitCode.authFailed,
       // The SDK's advice here is "log in again with authenticate()".
-      message: withoutAdvice(message),
+      message: error.summary,
       hint: LOGIN_HINT,
     };
   }
@@ -72,7 +63,7 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof auth.TimeoutError) {
     return {
       exitCode: ExitCode.unavailable,
-      message: withoutAdvice(message).replaceAll('timeoutMs', 'TESTMAX_TIMEOUT_MS'),
+      message: error.summary,
       hint: `Check your network and the base URL; if the service is only slow, raise TESTMAX_TIMEOUT_MS (now ${error.timeoutMs} ms per attempt) or TESTMAX_RETRIES.`,
     };
   }
@@ -80,11 +71,11 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof auth.NetworkError) {
     return { exitCode: ExitCode.unavailable, message };
   }
-  if (error instanceof auth.ApiError && message.includes('maxResponseBytes')) {
+  if (error instanceof auth.ApiError && error.maxResponseBytes !== undefined) {
     // An answer over the SDK's size cap: the advice to raise an SDK option is not for CLI users.
     return {
       exitCode: ExitCode.error,
-      message: withoutAdvice(message).replace(/maxResponseBytes \(([^)]+)\)/, '$1'),
+      message: error.summary,
       hint: 'testmax reads at most 8 MiB of any answer, far more than the TestMax API ever sends: check the base URL (--base-url, TESTMAX_API_URL).',
     };
   }

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import type { Context } from './context.js';
+import type { Context, Input } from './context.js';
 import { describeError } from './describe-error.js';
 import { ExitCode, type ExitCodeValue, PromptCancelled } from './exit-codes.js';
 import { Output } from './output.js';
@@ -27,12 +27,17 @@ const commands: Record<CommandName, () => Promise<CommandModule>> = {
 export interface MainOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** What prompts and `--api-key-stdin` read; default stdin. */
+  input?: Input;
 }
 
 /** Run the CLI; resolves to the exit code, never rejects. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<ExitCodeValue> {
   const env = options.env ?? process.env;
-  const envDebug = env.TESTMAX_DEBUG === '1' || env.TESTMAX_DEBUG === 'true';
+  // The SDK's rule for TESTMAX_DEBUG (1, true, yes), loaded only when the variable is set.
+  const envDebug = env.TESTMAX_DEBUG
+    ? (await import('@testmax/auth/node')).isDebugEnabled(env.TESTMAX_DEBUG)
+    : false;
   // Until commander has parsed the line, guess the mode from the raw words, so even a usage
   // error is reported as JSON when --json was asked for.
   const raw = argv.slice(2);
@@ -43,6 +48,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
     const context: Context = {
       globals,
       output,
+      input: options.input ?? process.stdin,
       env,
       cwd: options.cwd ?? process.cwd(),
       program,

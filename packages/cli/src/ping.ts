@@ -1,6 +1,6 @@
 import { ping as pingApi } from '@testmax/auth/node';
+import { loggerFor, settingsFor } from './cli-session.js';
 import type { Context } from './context.js';
-import { loggerFor, settingsFor } from './session-flow.js';
 import { retryFor } from './settings.js';
 
 /** `GET /Status/ping` through the SDK, with the CLI's timeout and retry settings. */

@@ -1,13 +1,13 @@
 import { createInterface } from 'node:readline/promises';
+import type { Input } from './context.js';
 import { CliError, ExitCode, PromptCancelled } from './exit-codes.js';
 import { oneLine } from './printable.js';
 
-type Input = NodeJS.ReadStream;
-
 /** Read everything piped to stdin (readApiKey trims it: `echo` adds a newline, keys have no spaces). */
-export async function readAllStdin(stdin: Input = process.stdin): Promise<string> {
+export async function readAllStdin(stdin: Input): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -18,20 +18,20 @@ export async function readAllStdin(stdin: Input = process.stdin): Promise<string
  */
 export function promptHidden(
   question: string,
-  stdin: Input = process.stdin,
-  stderr: NodeJS.WriteStream = process.stderr,
+  stdin: Input,
+  stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = '';
-    const wasRaw = stdin.isRaw;
+    const wasRaw = stdin.isRaw === true;
     // Raw mode first: a key typed (or pasted) before it would be echoed by the terminal.
-    stdin.setRawMode(true);
+    stdin.setRawMode?.(true);
     stderr.write(question);
     stdin.resume();
     stdin.setEncoding('utf8');
 
     const finish = (error?: Error) => {
-      stdin.setRawMode(wasRaw);
+      stdin.setRawMode?.(wasRaw);
       stdin.pause();
       stdin.removeListener('data', onData);
       stderr.write('\n');
@@ -87,8 +87,8 @@ export function promptHidden(
 /** Ask for a non-secret value (the user name) with normal echo. */
 export async function promptVisible(
   question: string,
-  stdin: Input = process.stdin,
-  stderr: NodeJS.WriteStream = process.stderr,
+  stdin: Input,
+  stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<string> {
   const rl = createInterface({ input: stdin, output: stderr, terminal: true });
   try {
@@ -99,11 +99,13 @@ export async function promptVisible(
 }
 
 /** The key for `login`: from a pipe with `--api-key-stdin`, else typed at a hidden prompt. */
-export async function readApiKey(options: { fromStdin: boolean; userName: string }): Promise<string> {
-  const stdin = process.stdin;
+export async function readApiKey(
+  stdin: Input,
+  options: { fromStdin: boolean; userName: string },
+): Promise<string> {
   let key: string;
   if (stdin.isTTY) {
-    key = await promptHidden(`API key for ${oneLine(options.userName)} (input hidden): `);
+    key = await promptHidden(`API key for ${oneLine(options.userName)} (input hidden): `, stdin);
   } else if (options.fromStdin) {
     key = await readAllStdin(stdin);
   } else {

@@ -1,42 +1,31 @@
+import { createSession, type Prepared } from './cli-session.js';
 import type { Context } from './context.js';
-import { newSession, type Prepared } from './session-flow.js';
 
 /** What `Auth/logout` said about the token. */
 export type Revocation = 'revoked' | 'already-invalid';
 
 /**
- * Revoke `token` with `POST /Auth/logout`, telling "revoked" from "was already invalid" (the
- * SDK's `logout()` says which). Throws the SDK's error when the server could not be asked or
- * answered something else.
+ * Log the user out: revoke the saved token with `POST /Auth/logout` and delete it from the
+ * cache (for the bots sharing it too), telling "revoked" from "was already invalid". Throws
+ * the SDK's error when the server could not be asked or answered something else; the cache
+ * then keeps the token.
  */
-export async function revoke(
-  context: Context,
-  prepared: Prepared,
-  userName: string,
-  token: string,
-  overrides: { retries?: number } = {},
-): Promise<Revocation> {
+export async function revoke(context: Context, prepared: Prepared, userName: string): Promise<Revocation> {
   // Only the token: logging out must never log in again just to revoke.
-  const session = newSession(context, prepared, { userName, token }, overrides);
+  const session = createSession(context, prepared, { userName });
   const { revoked } = await session.logout();
   return revoked ? 'revoked' : 'already-invalid';
 }
 
-/** Revoke a token we are done with (a replaced login), without failing the command. */
-export async function revokeQuietly(
-  context: Context,
-  prepared: Prepared,
-  userName: string,
-  token: string,
-): Promise<void> {
+/** Revoke a token nobody could save (the cache failed), without failing the command further. */
+export async function revokeQuietly(context: Context, prepared: Prepared, userName: string, token: string) {
   try {
-    const outcome = await revoke(context, prepared, userName, token, { retries: 0 });
-    context.output.debug(
-      `the previous session token was ${outcome === 'revoked' ? 'revoked' : 'already invalid'}`,
-    );
+    const session = createSession(context, prepared, { userName, token, store: false, retries: 0 });
+    const { revoked } = await session.logout();
+    context.output.debug(`the unsaved session token was ${revoked ? 'revoked' : 'already invalid'}`);
   } catch (error) {
     context.output.debug(
-      `could not revoke the previous session token (${error instanceof Error ? error.message : String(error)}); it stays valid until it expires`,
+      `could not revoke the unsaved session token (${error instanceof Error ? error.message : String(error)}); it stays valid until it expires`,
     );
   }
 }

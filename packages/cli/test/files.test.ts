@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tokenScopeId } from '@testmax/auth';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from './helpers.js';
 import { DEMO_USER, type MockServer, startServer } from './server.js';
@@ -31,13 +32,10 @@ afterEach(async () => {
 
 const env = () => ({ TESTMAX_API_URL: server.url, TESTMAX_USERNAME: DEMO_USER.userName });
 
-/** Where the CLI keeps the demo user's session for the simulator (see token-cache.ts). */
+/** Where the CLI keeps the demo user's session for the simulator (fileTokenStore's file). */
 function sessionPath(): string {
-  const key = `${server.url}\n${DEMO_USER.userName.toLowerCase()}`;
-  return join(
-    sandbox.stateDir,
-    `session-${createHash('sha256').update(key).digest('hex').slice(0, 24)}.json`,
-  );
+  const key = tokenScopeId({ baseUrl: server.url, userName: DEMO_USER.userName });
+  return join(sandbox.stateDir, `token-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
 }
 
 function mkfifo(path: string): void {

@@ -78,7 +78,11 @@ export class Sandbox {
     await writeFile(join(this.cwd, '.env'), text, { mode: 0o600 });
   }
 
-  /** Session files in the token cache, parsed. */
+  /**
+   * Session files in the token cache (fileTokenStore's token files), parsed and shown as what
+   * they hold for a user: `{ baseUrl, userName, token, expiresAt }`, the expiry as the token
+   * says (null when it carries none); `{}` for a file that is not one.
+   */
   async sessions(): Promise<{ file: string; body: Record<string, unknown> }[]> {
     let names: string[] = [];
     try {
@@ -92,7 +96,7 @@ export class Sandbox {
       // A FIFO or a device put there by a test on purpose: reading it would hang the test.
       if (!(await lstat(file)).isFile()) continue;
       try {
-        out.push({ file, body: JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> });
+        out.push({ file, body: asSession(JSON.parse(await readFile(file, 'utf8'))) });
       } catch {
         out.push({ file, body: {} }); // a corrupt file, written by a test on purpose
       }
@@ -206,4 +210,28 @@ export async function runToFile(
 export function hasControlCharacters(text: string): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   return /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text);
+}
+
+/** A token file as the session it stands for (see `Sandbox.sessions`). */
+function asSession(file: {
+  version?: unknown;
+  scope?: { baseUrl?: string; userName?: string };
+  token?: { value?: string; refused?: boolean };
+}): Record<string, unknown> {
+  const token = file.token?.value;
+  if (typeof token !== 'string') return {};
+  let exp: unknown;
+  try {
+    exp = (
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }
+    ).exp;
+  } catch {}
+  return {
+    version: file.version,
+    baseUrl: file.scope?.baseUrl,
+    userName: file.scope?.userName,
+    token,
+    expiresAt: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : null,
+    ...(file.token?.refused ? { refused: true } : {}),
+  };
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { AuthSession } from '@testmax/auth';
+import { fileTokenStore } from '@testmax/auth/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonOf, runToFile, Sandbox } from './helpers.js';
 import { DEMO_USER, type MockServer, startServer } from './server.js';
@@ -625,9 +627,54 @@ describe('cache location and concurrency', () => {
       });
       expect(result.code).toBe(0);
       const file = jsonOf(result).tokenFile as string;
-      expect(file.startsWith(`${sandbox.home}/.local/state/testmax/session-`)).toBe(true);
+      // fileTokenStore's file (the CLI's cache is the store bots share; files were session-*.json).
+      expect(file.startsWith(`${sandbox.home}/.local/state/testmax/token-`)).toBe(true);
       expect((await stat(file)).mode & 0o777).toBe(0o600);
     }
+  });
+
+  it('5 concurrent `token` runs with nothing cached share one login and print one token', async () => {
+    const logins = server.calls('/Auth/loginKey');
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => sandbox.run(['token'], { env: withKey() })),
+    );
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    expect(new Set(results.map((r) => r.stdout)).size).toBe(1);
+    expect(server.calls('/Auth/loginKey')).toBe(logins + 1);
+    expect(await serverAccepts(results[0]!.stdout.trim())).toBe(true);
+  });
+
+  it('5 concurrent `login` runs leave no live token behind but the saved one', async () => {
+    const [logins, logouts] = [server.calls('/Auth/loginKey'), server.calls('/Auth/logout')];
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
+          stdin: DEMO_USER.apiKey,
+          env: api(),
+        }),
+      ),
+    );
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    // Five logins, one after the other through the cache's lock; each revoked the one before.
+    expect(server.calls('/Auth/loginKey')).toBe(logins + 5);
+    expect(server.calls('/Auth/logout')).toBe(logouts + 4);
+    expect(await serverAccepts(await cachedToken())).toBe(true);
+  });
+
+  it('a bot on the same machine (fileTokenStore) uses the token `testmax login` saved', async () => {
+    await login();
+    const logins = server.calls('/Auth/loginKey');
+    const bot = new AuthSession({
+      ...DEMO_USER,
+      baseUrl: server.url,
+      store: fileTokenStore({ path: sandbox.stateDir }),
+      logger: false,
+    });
+    expect(await bot.getSessionToken()).toBe(await cachedToken());
+    expect(server.calls('/Auth/loginKey')).toBe(logins);
+    // …and `testmax logout` logs the bot out with it: the token is revoked and gone.
+    expect((await sandbox.run(['logout'], { env: api() })).code).toBe(0);
+    await expect(bot.validate()).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
   });
 
   it('parallel `token` runs all succeed and leave one valid cache file', async () => {

@@ -1,7 +1,8 @@
+import { prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { formatMoney, formatTable } from '../format.js';
 import { oneLine } from '../printable.js';
-import { activeSession, persist, prepare, withSession } from '../session-flow.js';
+import { activeSession, ensureSaved, withSession } from '../saved-token.js';
 
 export async function run(context: Context, options: { active?: boolean }): Promise<void> {
   const prepared = await prepare(context);
@@ -9,7 +10,7 @@ export async function run(context: Context, options: { active?: boolean }): Prom
   const accounts = await withSession(prepared, session, () =>
     session.accounts({ onlyActive: options.active === true }),
   );
-  await persist(prepared, session);
+  await ensureSaved(prepared, session);
   const { output } = context;
   output.document({ userName: session.userName, accounts });
   if (accounts.length === 0) {

@@ -1,9 +1,12 @@
+import { createSession, prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
+import { type LoginSources, logIn } from '../login-errors.js';
 import { promptVisible, readApiKey } from '../prompt.js';
 import { revokeQuietly } from '../revoke.js';
-import { type LoginSources, logIn, newSession, persist, prepare } from '../session-flow.js';
+import { ensureSaved, readSaved } from '../saved-token.js';
+import { refuseLinkedDir } from '../state-dir.js';
 
 interface LoginOptions {
   username?: string;
@@ -11,7 +14,7 @@ interface LoginOptions {
 }
 
 export async function run(context: Context, options: LoginOptions): Promise<void> {
-  const { output } = context;
+  const { output, input } = context;
   // Read without the --username flag, to learn whose key the chain holds.
   const prepared = await prepare(context);
   const { chain } = prepared;
@@ -19,14 +22,14 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   let userName = options.username?.trim() || chain.userName?.value;
   let userFrom = options.username?.trim() ? 'flag --username' : chain.userName?.from;
   if (!userName) {
-    if (!process.stdin.isTTY) {
+    if (!input.isTTY) {
       throw new CliError(
         ExitCode.notLoggedIn,
         'No user name given.',
         'Pass --username <email> (or set TESTMAX_USERNAME).',
       );
     }
-    userName = await promptVisible('TestMax user name (e-mail): ');
+    userName = await promptVisible('TestMax user name (e-mail): ', input);
     userFrom = 'typed at the prompt';
     if (!userName)
       throw new CliError(ExitCode.usage, 'No user name was entered.', 'Pass --username <email>.');
@@ -39,8 +42,8 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   let apiKey: string;
   let keyFrom: string;
   if (options.apiKeyStdin || !chainKeyFits) {
-    keyFrom = process.stdin.isTTY ? 'typed at the prompt' : 'read from standard input';
-    apiKey = await readApiKey({ fromStdin: options.apiKeyStdin === true, userName });
+    keyFrom = input.isTTY ? 'typed at the prompt' : 'read from standard input';
+    apiKey = await readApiKey(input, { fromStdin: options.apiKeyStdin === true, userName });
     output.addSecret(apiKey);
   } else {
     apiKey = chain.apiKey!.value;
@@ -49,15 +52,17 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   }
   const sources: LoginSources = { user: userFrom ?? 'not configured', key: keyFrom };
 
-  // The token this login replaces, if any: revoked once the new one is saved.
-  const previous = await prepared.cache.read(prepared.baseUrl, userName);
-  if (previous) output.addSecret(previous.token);
+  // Nothing goes through a cache directory that is a link to somewhere else; a file in the
+  // token's place that is not a file is removed, so the new token can be saved.
+  await refuseLinkedDir(prepared.store.dir);
+  await readSaved(context, prepared, userName, { replaceBad: true });
 
-  const session = newSession(context, prepared, { userName, apiKey });
-  await logIn(session, sources);
-  let saved: Awaited<ReturnType<typeof persist>>;
+  // A new login; the token it replaces in the cache (this user's) is revoked by the session.
+  const session = createSession(context, prepared, { userName, apiKey });
+  await logIn(session, sources, 'fresh');
+  let saved: Awaited<ReturnType<typeof ensureSaved>>;
   try {
-    saved = await persist(prepared, session);
+    saved = await ensureSaved(prepared, session);
   } catch (error) {
     // A token nobody can find again is a token nobody can log out: revoke it now.
     const orphan = await session.getSessionToken().catch(() => undefined);
@@ -65,25 +70,14 @@ export async function run(context: Context, options: LoginOptions): Promise<void
     throw error;
   }
   output.addSecret(saved.token);
-  // Logging in again replaces the saved token; the old one would otherwise stay valid on the
-  // server until it expires. Best effort: the new login has already succeeded.
-  if (previous && previous.token !== saved.token) {
-    await revokeQuietly(context, prepared, userName, previous.token);
-  }
-  const file = prepared.cache.fileFor(prepared.baseUrl, userName);
 
-  output.document({
-    userName,
-    baseUrl: prepared.baseUrl,
-    expiresAt: saved.expiresAt,
-    tokenFile: file,
-  });
+  output.document({ userName, baseUrl: prepared.baseUrl, expiresAt: saved.expiresAt, tokenFile: saved.file });
   const expiry = saved.expiresAt
     ? `; it expires ${formatLocalTime(new Date(saved.expiresAt))} (${formatRelative(Date.parse(saved.expiresAt), Date.now())})`
     : '; its expiry is unknown (the token carries no expiry)';
   output.line(
     `${output.paint('green', '✓')} Logged in to ${prepared.baseUrl} as ${output.paint('bold', userName)}.`,
   );
-  output.line(`  Session token saved to ${file}${expiry}.`);
+  output.line(`  Session token saved to ${saved.file}${expiry}.`);
   output.line('  The API key was not saved.');
 }

@@ -1,8 +1,9 @@
+import { prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { describeError } from '../describe-error.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { type Revocation, revoke } from '../revoke.js';
-import { prepare } from '../session-flow.js';
+import { dropSaved, readSaved } from '../saved-token.js';
 
 /**
  * Revoke the saved token on the server, then delete it locally. Idempotent: with nothing
@@ -15,7 +16,7 @@ export async function run(context: Context): Promise<void> {
   const prepared = await prepare(context);
   const { output } = context;
   const user = prepared.user?.value;
-  const cached = prepared.cached;
+  const cached = user ? await readSaved(context, prepared, user) : undefined;
   if (!user || !cached) {
     output.document({
       loggedOut: false,
@@ -30,7 +31,7 @@ export async function run(context: Context): Promise<void> {
 
   let outcome: Revocation;
   try {
-    outcome = await revoke(context, prepared, user, cached.token);
+    outcome = await revoke(context, prepared, user);
   } catch (error) {
     const { exitCode, message } = await describeError(error);
     if (exitCode === ExitCode.unavailable) {
@@ -41,7 +42,7 @@ export async function run(context: Context): Promise<void> {
         { cause: error },
       );
     }
-    await prepared.cache.remove(prepared.baseUrl, user);
+    await dropSaved(prepared, user);
     throw new CliError(
       exitCode,
       message,
@@ -49,7 +50,7 @@ export async function run(context: Context): Promise<void> {
       { cause: error },
     );
   }
-  await prepared.cache.remove(prepared.baseUrl, user);
+  await dropSaved(prepared, user);
   const revoked = outcome === 'revoked';
   output.document({
     loggedOut: true,

@@ -1,10 +1,11 @@
 import { AuthenticationError, TestMaxError } from '@testmax/auth/node';
+import { createSession, prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import type { Sourced } from '../credentials.js';
 import { describeError } from '../describe-error.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
-import { isExpired, newSession, persist, prepare } from '../session-flow.js';
+import { ensureSaved, readSaved } from '../saved-token.js';
 
 type ServerVerdict =
   | { state: 'accepted'; renewed: boolean }
@@ -23,16 +24,18 @@ export async function run(context: Context): Promise<void> {
   const { output } = context;
   const { chain, baseUrl } = prepared;
   const user = prepared.user;
-  let cached = prepared.cached;
-  const expired = cached !== undefined && isExpired(cached);
+  let cached = user ? await readSaved(context, prepared, user.value) : undefined;
+  const expired = cached !== undefined && cached.expired;
 
   let verdict: ServerVerdict | undefined;
-  if (cached && !expired && user) {
-    const session = newSession(context, prepared, { userName: user.value, token: cached.token });
+  if (cached?.refused) verdict = { state: 'refused' };
+  else if (cached && !expired && user) {
+    // Only the saved token: status reports, it never logs in.
+    const session = createSession(context, prepared, { userName: user.value });
     try {
       const result = await session.validate();
       verdict = { state: 'accepted', renewed: result.renewed };
-      cached = await persist(prepared, session);
+      cached = { ...cached, ...(await ensureSaved(prepared, session)) };
     } catch (error) {
       if (error instanceof AuthenticationError) verdict = { state: 'refused' };
       else if (error instanceof TestMaxError) {
@@ -42,7 +45,7 @@ export async function run(context: Context): Promise<void> {
     }
   }
 
-  const tokenFile = user ? prepared.cache.fileFor(baseUrl, user.value) : undefined;
+  const tokenFile = cached?.file;
   const loggedIn = cached !== undefined && !expired;
   const source = (s: Sourced | undefined) => (s ? { value: s.value, source: s.from } : null);
   // The server verdict is a document field, not shown as the raw message twice. On failure,

@@ -1,16 +1,9 @@
 import { AuthenticationError } from '@testmax/auth/node';
+import { createSession, prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { formatLocalTime, formatRelative } from '../format.js';
-import {
-  chainSources,
-  isExpired,
-  logIn,
-  newSession,
-  notLoggedIn,
-  persist,
-  prepare,
-  tokenRejected,
-} from '../session-flow.js';
+import { chainSources, logIn } from '../login-errors.js';
+import { dropSaved, ensureSaved, tokenRejected, usableSaved } from '../saved-token.js';
 
 /**
  * Ask the server whether the saved session token is still good (exit 0) or not (exit 3, and
@@ -20,29 +13,18 @@ import {
 export async function run(context: Context): Promise<void> {
   const prepared = await prepare(context);
   const { output } = context;
-  const user = prepared.user?.value;
-  if (!user) throw notLoggedIn('Not logged in, and no user name is configured.');
-
-  let cached = prepared.cached;
-  if (cached && isExpired(cached)) {
-    await prepared.cache.remove(prepared.baseUrl, user);
-    cached = undefined;
-    if (!prepared.apiKey)
-      throw tokenRejected(`The saved session token for ${user} has expired; it has been removed.`);
-  }
-  if (!cached && !prepared.apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
-
-  const session = newSession(context, prepared, {
+  const { user, saved } = await usableSaved(context, prepared);
+  const session = createSession(context, prepared, {
     userName: user,
-    ...(cached ? { token: cached.token } : { apiKey: prepared.apiKey! }),
+    ...(saved ? {} : { apiKey: prepared.apiKey }),
   });
-  if (!cached) await logIn(session, chainSources(prepared));
+  if (!saved) await logIn(session, chainSources(prepared), 'shared');
   let result: Awaited<ReturnType<typeof session.validate>>;
   try {
     result = await session.validate();
   } catch (error) {
-    if (cached && error instanceof AuthenticationError) {
-      await prepared.cache.remove(prepared.baseUrl, user);
+    if (saved && error instanceof AuthenticationError) {
+      await dropSaved(prepared, user);
       throw tokenRejected(
         `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`,
         prepared.apiKey !== undefined,
@@ -50,23 +32,23 @@ export async function run(context: Context): Promise<void> {
     }
     throw error;
   }
-  const saved = await persist(prepared, session);
+  const kept = await ensureSaved(prepared, session);
   output.document({
     valid: true,
     userName: user,
     baseUrl: prepared.baseUrl,
     renewed: result.renewed,
-    loggedIn: !cached,
-    expiresAt: saved.expiresAt,
+    loggedIn: !saved,
+    expiresAt: kept.expiresAt,
   });
-  const how = !cached
+  const how = !saved
     ? ' (logged in with the configured key)'
     : result.renewed
       ? ' (renewed by the server)'
       : '';
-  // The saved expiry, not the SDK's: for a token without `exp` the SDK's is an assumption.
-  const expiry = saved.expiresAt
-    ? `it expires ${formatLocalTime(new Date(saved.expiresAt))} (${formatRelative(Date.parse(saved.expiresAt), Date.now())})`
+  // The expiry the token carries; for a token without `exp` the SDK's is only an assumption.
+  const expiry = kept.expiresAt
+    ? `it expires ${formatLocalTime(new Date(kept.expiresAt))} (${formatRelative(Date.parse(kept.expiresAt), Date.now())})`
     : 'its expiry is unknown (the token carries no expiry)';
   output.line(
     `${output.paint('green', '✓')} Token for ${user} accepted by ${prepared.baseUrl}${how}; ${expiry}.`,

@@ -1,0 +1,105 @@
+/**
+ * Everything a command knows before talking to the server (`prepare`), and the one place a
+ * command's `AuthSession` is made (`createSession`): the token cache as its store, the CLI's
+ * request settings, its logger, and the check that a key goes where the user meant.
+ */
+import { AuthSession, checkKeyDestination, type FileTokenStore, type Logger } from '@testmax/auth/node';
+import type { Context } from './context.js';
+import { type Chain, readChain, type Sourced } from './credentials.js';
+import { migrateOldSessions } from './old-sessions.js';
+import { describeSettings, type RequestSettings, requestSettings, retryFor } from './settings.js';
+import { openTokenStore } from './state-dir.js';
+
+export interface Prepared {
+  chain: Chain;
+  /** The token cache: `fileTokenStore` in the state directory, shared with bots on the machine. */
+  store: FileTokenStore;
+  baseUrl: string;
+  /** The user: from the chain, else the last one who logged in to this base URL. */
+  user?: Sourced;
+  /** The key, when the chain has one for this user. */
+  apiKey?: string;
+}
+
+export async function prepare(context: Context, flags: { userName?: string } = {}): Promise<Prepared> {
+  const chain = readChain(context, flags);
+  const store = openTokenStore(context);
+  await migrateOldSessions(context, store);
+  const baseUrl = chain.baseUrl.value;
+  let user = chain.userName;
+  if (!user) {
+    const last = (await store.scopes()).find(({ scope }) => scope.baseUrl === baseUrl);
+    if (last)
+      user = { value: last.scope.userName, from: 'last login, from the token cache', origin: 'cache' };
+  }
+  return {
+    chain,
+    store,
+    baseUrl,
+    ...(user ? { user } : {}),
+    ...(chain.apiKey ? { apiKey: chain.apiKey.value } : {}),
+  };
+}
+
+/** The SDK's debug lines and warnings, through the CLI's output rules. */
+export function loggerFor(context: Context): Logger {
+  return {
+    debug: (message) => context.output.debug(message),
+    // A token cache that fails is reported by the command itself, in one line naming the
+    // directory (saved-token.ts): the session's own warning about it is a debug line here.
+    warn: (message, details) =>
+      details?.store ? context.output.debug(message) : context.output.warn(message),
+  };
+}
+
+const announced = new WeakSet<Context>();
+
+/** The request settings, said once per run in --debug (a slow failure is then explained). */
+export function settingsFor(context: Context): RequestSettings {
+  const settings = requestSettings(context.env);
+  if (!announced.has(context)) {
+    announced.add(context);
+    context.output.debug(describeSettings(settings));
+  }
+  return settings;
+}
+
+export interface SessionOptions {
+  userName: string;
+  apiKey?: string | undefined;
+  /** A token to revoke or use without the cache (`false` store): a token nobody saved. */
+  token?: string;
+  /** Keep the token in the cache (default), or not at all. */
+  store?: boolean;
+  retries?: number;
+}
+
+/**
+ * A session for one command. With the cache as its store it shares the token with every
+ * other `testmax` process and bot on the machine (one login at a time among them); the CLI
+ * never logs out on exit (a command ends, the login stays).
+ */
+export function createSession(context: Context, prepared: Prepared, options: SessionOptions): AuthSession {
+  const settings = settingsFor(context);
+  if (options.apiKey) {
+    // A key about to be sent must not go where only the directory's .env says: that holds for
+    // a key typed or piped to `login` as much as for one from the chain.
+    const fromChain = options.apiKey === prepared.chain.apiKey?.value;
+    checkKeyDestination(
+      prepared.chain.resolved,
+      fromChain ? undefined : { description: 'the key you gave testmax login' },
+    );
+  }
+  return new AuthSession({
+    userName: options.userName,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.store === false ? {} : { store: prepared.store }),
+    baseUrl: prepared.baseUrl,
+    ...(prepared.chain.accountName ? { accountName: prepared.chain.accountName.value } : {}),
+    timeoutMs: settings.timeoutMs,
+    retry: retryFor(settings, context.startedAt, options.retries),
+    logger: loggerFor(context),
+    logoutOnDispose: false,
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * The saved token and what to do about it, in one place: read it from the cache (a file that
+ * is not one is reported and left out), tell whether it expired or was refused, drop it then,
+ * and decide — log in again with the key, or exit 3 (there was a token: rejected or expired)
+ * or 4 (there was none).
+ */
+import { lstat, rm, unlink } from 'node:fs/promises';
+import { AuthenticationError, AuthSession, readRegularFile } from '@testmax/auth/node';
+import { createSession, type Prepared } from './cli-session.js';
+import type { Context } from './context.js';
+import { CliError, ExitCode } from './exit-codes.js';
+import { chainSources, explainLoginError, logIn } from './login-errors.js';
+import { cacheError, lockDown } from './state-dir.js';
+
+export interface SavedToken {
+  readonly token: string;
+  /** The file it is kept in. */
+  readonly file: string;
+  /** ISO 8601, or null when the token carries no readable expiry (the SDK's 24 h is an assumption). */
+  readonly expiresAt: string | null;
+  readonly expired: boolean;
+  /** Marked refused in the cache (by this CLI or a bot sharing it). */
+  readonly refused: boolean;
+}
+
+/** What the session knows about its token's expiry, as the CLI shows and saves it. */
+export function expiryOf(session: AuthSession): string | null {
+  return session.expiryKnown ? (session.expiresAt?.toISOString() ?? null) : null;
+}
+
+/**
+ * The user's saved token, if any. A file there that is not a regular file is reported and
+ * ignored; with `replaceBad` (about to log in) it is removed, so the new token can be saved.
+ */
+export async function readSaved(
+  context: Context,
+  prepared: Prepared,
+  userName: string,
+  options: { replaceBad?: boolean } = {},
+): Promise<SavedToken | undefined> {
+  const scope = { baseUrl: prepared.baseUrl, userName };
+  const file = prepared.store.fileOf(scope);
+  const found = await readRegularFile(file, { maxBytes: 64 * 1024 }).catch(() => undefined);
+  if (found?.kind === 'refused') {
+    context.output.warn(
+      `ignoring ${file}: it ${found.problem}; remove it (testmax keeps a session file there)`,
+    );
+    if (options.replaceBad) await removeNotAFile(file);
+    return undefined;
+  }
+  if (found?.kind !== 'text') return undefined;
+  const stored = await prepared.store.get(scope).catch(() => undefined);
+  if (!stored) return undefined;
+  context.output.addSecret(stored.token);
+  // The session tells the expiry (and whether it is only assumed); nothing is sent.
+  const session = new AuthSession({ userName, token: stored.token, logger: false, rateLimit: false });
+  const expiresAt = expiryOf(session);
+  return {
+    token: stored.token,
+    file,
+    expiresAt,
+    expired: expiresAt !== null && Date.parse(expiresAt) <= Date.now(),
+    refused: stored.refused === true,
+  };
+}
+
+/** Forget the user's saved token (it expired, or the server refused it). */
+export async function dropSaved(prepared: Prepared, userName: string): Promise<void> {
+  await prepared.store.delete({ baseUrl: prepared.baseUrl, userName }).catch(() => false);
+}
+
+/** Exit 4: there is no token and no key to log in with. */
+export function notLoggedIn(message: string): CliError {
+  return new CliError(
+    ExitCode.notLoggedIn,
+    message,
+    'Run `testmax login` (or set TESTMAX_USERNAME and TESTMAX_API_KEY to log in automatically).',
+  );
+}
+
+/** Exit 3: a saved token exists but cannot authenticate (refused by the server, or expired). */
+export function tokenRejected(message: string, keyConfigured = false): CliError {
+  return new CliError(
+    ExitCode.authFailed,
+    message,
+    keyConfigured
+      ? 'Run `testmax login`, or `testmax token` to log in again with the configured key.'
+      : 'Run `testmax login` (or set TESTMAX_USERNAME and TESTMAX_API_KEY to log in automatically).',
+  );
+}
+
+const refusedMessage = (user: string) =>
+  `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`;
+
+/**
+ * The user and their usable saved token, or none when a login with the key will do. A saved
+ * token that expired or was refused is dropped; without a key that is exit 3, and no token at
+ * all is exit 4.
+ */
+export async function usableSaved(
+  context: Context,
+  prepared: Prepared,
+): Promise<{ user: string; saved: SavedToken | undefined }> {
+  const user = prepared.user?.value;
+  if (!user) throw notLoggedIn('Not logged in, and no user name is configured.');
+  let saved = await readSaved(context, prepared, user);
+  if (saved?.expired || saved?.refused) {
+    await dropSaved(prepared, user);
+    if (!prepared.apiKey) {
+      throw tokenRejected(
+        saved.refused
+          ? refusedMessage(user)
+          : `The saved session token for ${user} has expired; it has been removed.`,
+      );
+    }
+    saved = undefined;
+  }
+  if (!saved && !prepared.apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
+  return { user, saved };
+}
+
+/**
+ * A session with a usable token, for `token` and `accounts`: the saved token (with `verify`,
+ * checked with `Auth/validate` first, so a revoked one is never handed out), else a login with
+ * the key — shared with any other process logging in at the same moment.
+ */
+export async function activeSession(
+  context: Context,
+  prepared: Prepared,
+  options: { verify: boolean },
+): Promise<AuthSession> {
+  const { user, saved } = await usableSaved(context, prepared);
+  const session = createSession(context, prepared, { userName: user, apiKey: prepared.apiKey });
+  if (!saved) {
+    await logIn(session, chainSources(prepared), 'shared');
+    return session;
+  }
+  if (!options.verify) return session;
+  try {
+    await session.validate();
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    context.output.debug('the cached token was refused by the server');
+    await dropSaved(prepared, user);
+    if (!prepared.apiKey) throw tokenRejected(refusedMessage(user));
+    await logIn(session, chainSources(prepared), 'shared');
+  }
+  return session;
+}
+
+/**
+ * Run an authenticated call. Without a key, a refused token cannot be replaced: it is dropped
+ * and the command exits 3. With a key, the SDK has already logged in again once.
+ */
+export async function withSession<T>(
+  prepared: Prepared,
+  session: AuthSession,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AuthenticationError && !prepared.apiKey && error.code === 'TOKEN_EXPIRED') {
+      await dropSaved(prepared, session.userName);
+      throw tokenRejected(refusedMessage(session.userName));
+    }
+    throw explainLoginError(error, chainSources(prepared));
+  }
+}
+
+/**
+ * Make sure the session's token is in the cache for the next command (the session writes it
+ * when it logs in or renews; this checks, and says why when it could not), with the cache
+ * directory locked down. Resolves to what was saved.
+ */
+export async function ensureSaved(
+  prepared: Prepared,
+  session: AuthSession,
+): Promise<{ token: string; expiresAt: string | null; file: string }> {
+  const token = await session.getSessionToken();
+  const scope = { baseUrl: prepared.baseUrl, userName: session.userName };
+  await lockDown(prepared.store.dir);
+  const file = prepared.store.fileOf(scope);
+  try {
+    const stored = await prepared.store.get(scope);
+    if (stored?.token !== token) {
+      await prepared.store.compareAndSet(scope, stored?.generation ?? 0, { token, receivedAt: Date.now() });
+    }
+  } catch (error) {
+    throw cacheError('write', prepared.store.dir, error);
+  }
+  return { token, expiresAt: expiryOf(session), file };
+}
+
+/**
+ * Remove what sits where the token file goes (a FIFO, a link, a directory). Not `rm()` for
+ * anything but a directory: on Node 20, `fs.promises.rm` of a FIFO breaks every later
+ * `import()` of a CommonJS package through a symbolic link (proper-lockfile's graceful-fs
+ * is then not found); `unlink` does not.
+ */
+async function removeNotAFile(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info?.isDirectory()) await rm(path, { recursive: true, force: true }).catch(() => {});
+  else if (info) await unlink(path).catch(() => {});
+}
