@@ -22,10 +22,10 @@ type ServerVerdict =
 export async function run(context: Context): Promise<void> {
   const prepared = await prepare(context);
   const { output } = context;
-  const { chain, baseUrl } = prepared;
+  const { chain } = prepared;
   const user = prepared.user;
   let cached = user ? await readSaved(context, prepared, user.value) : undefined;
-  const expired = cached !== undefined && cached.expired;
+  const expired = cached?.expired === true;
 
   let verdict: ServerVerdict | undefined;
   if (cached?.refused) verdict = { state: 'refused' };
