@@ -24,6 +24,7 @@ if (!existsSync('/usr/bin/dpkg-query') || !existsSync('/usr/bin/apt-get')) {
 }
 
 const installed = (pkg) =>
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax.
   spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes(
     'install ok installed',
   );
