@@ -9,4 +9,6 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   cwd: string;
   program: Command;
+  /** The base URL the command talks to, once the credentials chain has resolved it (for advice in errors). */
+  baseUrl?: string;
 }
