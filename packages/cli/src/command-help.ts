@@ -148,6 +148,7 @@ set, this logs in by itself when needed.`,
   completion: {
     examples: [
       { command: 'testmax completion bash > ~/.local/share/bash-completion/completions/testmax' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh's own ${…}, printed as it is.
       { command: 'testmax completion zsh > "${fpath[1]}/_testmax"' },
       { command: 'testmax completion fish > ~/.config/fish/completions/testmax.fish' },
     ],
