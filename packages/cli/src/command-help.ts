@@ -1,4 +1,5 @@
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
 
 /** One example for `--help` and the docs: the command, and what it shows (optional). */
 export interface Example {
@@ -47,7 +48,7 @@ that, on a terminal, you are asked for it with the input hidden. A key is never 
 command-line argument (it would be kept in shell history and visible in \`ps\`).`,
     examples: [
       {
-        command: 'printf %s "$KEY" | testmax login --username you@example.com --api-key-stdin',
+        command: 'printf %s "$KEY" |\n  testmax login --username you@example.com --api-key-stdin',
         comment: 'the key through a pipe',
       },
       { command: 'testmax login --username you@example.com', comment: 'asked for at a hidden prompt' },
@@ -147,7 +148,9 @@ set, this logs in by itself when needed.`,
   },
   completion: {
     examples: [
-      { command: 'testmax completion bash > ~/.local/share/bash-completion/completions/testmax' },
+      {
+        command: 'testmax completion bash \\\n  > ~/.local/share/bash-completion/completions/testmax',
+      },
       // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh's own ${…}, printed as it is.
       { command: 'testmax completion zsh > "${fpath[1]}/_testmax"' },
       { command: 'testmax completion fish > ~/.config/fish/completions/testmax.fish' },
@@ -161,18 +164,100 @@ set, this logs in by itself when needed.`,
 
 /** The text `--help` shows after a command's options: details, examples, exit codes. */
 export function helpFooter(help: CommandHelp): string {
-  const width = Math.max(...help.exitCodes.map(([code]) => String(code).length)) + 2;
-  const examples = help.examples.flatMap(({ command, comment }) => [
-    ...(comment ? [`  # ${comment}`] : []),
-    ...command.split('\n').map((line, index) => `  ${index === 0 ? '$ ' : '  '}${line}`),
-  ]);
   return [
     ...(help.details ? ['', help.details] : []),
     '',
     'Examples:',
-    ...examples,
+    ...exampleLines(help.examples),
     '',
     'Exit codes:',
-    ...help.exitCodes.map(([code, meaning]) => `  ${String(code).padEnd(width)}${meaning}`),
+    ...exitCodeLines(help.exitCodes),
+  ].join('\n');
+}
+
+/** What `testmax --help` says after the commands: the same for the docs' reference. */
+export const PROGRAM_HELP = {
+  exitCodes: [
+    [ExitCode.ok, 'ok'],
+    [ExitCode.error, 'unexpected or API error'],
+    [ExitCode.usage, 'usage error (bad flag or argument, malformed setting or config file)'],
+    [
+      ExitCode.authFailed,
+      'authentication failed (invalid credentials, disabled account, subscription, rejected token)',
+    ],
+    [ExitCode.notLoggedIn, 'no credentials / not logged in'],
+    [ExitCode.unavailable, 'network error, timeout, or server unavailable after retries'],
+    [ExitCode.cancelled, 'cancelled at a prompt (Ctrl-C)'],
+  ],
+  credentials: `Credentials, highest precedence first: flags, environment, .env in the current directory, the
+config file ($TESTMAX_CONFIG, else $XDG_CONFIG_HOME/testmax/config.json).`,
+  environment: [
+    ['TESTMAX_USERNAME, TESTMAX_API_KEY', 'user name and API key'],
+    ['TESTMAX_API_URL', 'API root URL (--base-url wins)'],
+    ['TESTMAX_ACCOUNT_NAME', 'preferred account name'],
+    ['TESTMAX_CONFIG', 'path of the config file'],
+    ['TESTMAX_TIMEOUT_MS', `timeout of each HTTP attempt (default ${DEFAULT_TIMEOUT_MS})`],
+    [
+      'TESTMAX_RETRIES',
+      `retries after a network error, timeout, 408, 429 or 5xx\n(default ${DEFAULT_RETRIES}; 0 fails fast)`,
+    ],
+    ['TESTMAX_DEBUG=1', 'same as --debug'],
+    ['XDG_STATE_HOME', 'the token cache is $XDG_STATE_HOME/testmax'],
+    ['NO_COLOR', 'never use colour'],
+  ],
+  examples: [
+    {
+      command: 'printf %s "$TESTMAX_API_KEY" |\n  testmax login --username you@example.com --api-key-stdin',
+      comment: 'log in: the key through a pipe, never as an argument',
+    },
+    { command: 'testmax status' },
+    {
+      command: `curl -H "Authorization: Bearer $(testmax token)" \\
+  -H 'Content-Type: application/json' -d '{}' \\
+  https://api.test-max.com/api/topstep-sim/Account/search`,
+      comment: 'the session token for another tool',
+    },
+    { command: 'testmax accounts --json' },
+    { command: 'testmax logout' },
+  ],
+} as const satisfies {
+  exitCodes: [ExitCodeValue, string][];
+  credentials: string;
+  environment: [string, string][];
+  examples: Example[];
+};
+
+function exampleLines(examples: readonly Example[]): string[] {
+  return examples.flatMap(({ command, comment }) => [
+    ...(comment ? [`  # ${comment}`] : []),
+    ...command.split('\n').map((line, index) => `  ${index === 0 ? '$ ' : '  '}${line}`),
+  ]);
+}
+
+function exitCodeLines(exitCodes: readonly (readonly [ExitCodeValue, string])[]): string[] {
+  const width = Math.max(...exitCodes.map(([code]) => String(code).length)) + 2;
+  return exitCodes.map(([code, meaning]) => `  ${String(code).padEnd(width)}${meaning}`);
+}
+
+/** The text `testmax --help` shows after the commands. */
+export function programHelpFooter(): string {
+  const { exitCodes, credentials, environment, examples } = PROGRAM_HELP;
+  const width = Math.max(...environment.map(([name]) => name.length)) + 2;
+  return [
+    '',
+    'Exit codes:',
+    ...exitCodeLines(exitCodes),
+    '',
+    credentials,
+    '',
+    'Environment:',
+    ...environment.flatMap(([name, meaning]) =>
+      meaning.split('\n').map((line, index) => `  ${(index === 0 ? name : '').padEnd(width)}${line}`),
+    ),
+    '',
+    'Examples:',
+    ...exampleLines(examples),
+    '',
+    "Run `testmax <command> --help` for a command's options, examples and exit codes.",
   ].join('\n');
 }

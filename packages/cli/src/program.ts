@@ -1,7 +1,6 @@
 import { Argument, Command, type CommanderError, Option } from 'commander';
-import { COMMAND_HELP, helpFooter } from './command-help.js';
+import { COMMAND_HELP, helpFooter, programHelpFooter } from './command-help.js';
 import { CliError, ExitCode } from './exit-codes.js';
-import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
 import { quoteWord, suggestion } from './usage.js';
 
 /** The options every command accepts, wherever they appear on the line. */
@@ -29,43 +28,6 @@ export type Dispatch = (
   args: string[],
 ) => Promise<void>;
 
-const EXIT_CODES_HELP = `
-Exit codes:
-  0    ok
-  1    unexpected or API error
-  2    usage error (bad flag or argument, malformed setting or config file)
-  3    authentication failed (invalid credentials, disabled account, subscription, rejected token)
-  4    no credentials / not logged in
-  5    network error, timeout, or server unavailable after retries
-  130  cancelled at a prompt (Ctrl-C)
-
-Credentials, highest precedence first: flags, environment, .env in the current directory, the
-config file ($TESTMAX_CONFIG, else $XDG_CONFIG_HOME/testmax/config.json).
-
-Environment:
-  TESTMAX_USERNAME, TESTMAX_API_KEY  user name and API key
-  TESTMAX_API_URL                    API root URL (--base-url wins)
-  TESTMAX_ACCOUNT_NAME               preferred account name
-  TESTMAX_CONFIG                     path of the config file
-  TESTMAX_TIMEOUT_MS                 timeout of each HTTP attempt (default ${DEFAULT_TIMEOUT_MS})
-  TESTMAX_RETRIES                    retries after a network error, timeout, 408, 429 or 5xx
-                                     (default ${DEFAULT_RETRIES}; 0 fails fast)
-  TESTMAX_DEBUG=1                    same as --debug
-  XDG_STATE_HOME                     the token cache is $XDG_STATE_HOME/testmax
-  NO_COLOR                           never use colour
-
-Examples:
-  # log in: the key through a pipe, never as an argument
-  $ printf %s "$TESTMAX_API_KEY" | testmax login --username you@example.com --api-key-stdin
-  $ testmax status
-  # the session token for another tool
-  $ curl -H "Authorization: Bearer $(testmax token)" -H 'Content-Type: application/json' \\
-      -d '{}' https://api.test-max.com/api/topstep-sim/Account/search
-  $ testmax accounts --json
-  $ testmax logout
-
-Run \`testmax <command> --help\` for a command's options, examples and exit codes.`;
-
 /** A usage error raised by a command's own parser (a bad flag of `testmax login`, …). */
 export type CommandUsageError = CommanderError & { commandName?: string };
 
@@ -84,7 +46,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     // on stderr instead of saying that there is no command frob.
     .helpCommand(false)
     .showSuggestionAfterError(true)
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', programHelpFooter())
     // Set before the subcommands are added: they copy these settings when created.
     .exitOverride()
     // `testmax status --help` lists --json, --debug and --base-url too.

@@ -87,6 +87,18 @@ describe('each command documents itself', () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 
+  it.each(['', ...COMMANDS.map((command) => `${command} `)])(
+    'the examples of `testmax %s--help` fit a terminal and a docs page (66 characters a line)',
+    async (command) => {
+      const { stdout } = await sandbox.run([...(command ? [command.trim()] : []), '--help']);
+      const examples = stdout.split(/^Examples:$/m)[1]!.split(/^\S/m)[0]!;
+      const lines = examples.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.length).toBeGreaterThan(0);
+      // "  $ " or "    " comes before each line of an example; the docs show the rest.
+      for (const line of lines) expect(line.slice(4), line).toHaveLength(Math.min(line.slice(4).length, 66));
+    },
+  );
+
   it('status, validate and logout say what each of their exit codes means', async () => {
     expect((await sandbox.run(['status', '--help'])).stdout).toMatch(
       /^ {2}4 +not logged in \(no saved session\)$/m,

@@ -99,6 +99,10 @@ describe('testmax-mock', () => {
     expect(await exitCode(child)).toBe(0);
     expect(output().stdout).toMatch(/Usage: testmax-mock/);
     expect(output().stdout).toContain('--unauthorized-style');
+    // Examples, and the exit codes the other tests here check one by one.
+    expect(output().stdout).toMatch(/^Examples:\n {2}# .*\n {2}\$ testmax-mock --port 4010$/m);
+    const codes = output().stdout.split(/^Exit codes:$/m)[1] ?? '';
+    expect([...codes.matchAll(/^ {2}(\d+) /gm)].map((m) => m[1])).toEqual(['0', '1', '2']);
   });
 
   it.each([

@@ -18,7 +18,8 @@ const INPUTS = [
   'packages/client/src',
   'packages/auth/src',
   'packages/mock-server/src',
-  'packages/cli/dist/bin.js',
+  'packages/cli/dist',
+  'packages/mock-server/dist/bin.js',
 ];
 
 function newestMtime(path: string): number {
