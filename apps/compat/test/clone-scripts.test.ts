@@ -93,4 +93,37 @@ describe('the clone’s own commands', () => {
       await rm(join(log, '..'), { recursive: true, force: true });
     }
   });
+
+  it("the README's From a clone commands work as printed (on a free port instead of 4010)", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const block = /<!-- example: from-a-clone\b[^>]*-->\n```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const port = await freePort();
+    const home = await mkdtemp(join(tmpdir(), 'testmax-readme-'));
+    // Waits for the simulator the block started in the background before the next command.
+    const script = block!
+      .replaceAll('4010', String(port))
+      .replace(
+        /^(export TESTMAX_API_URL=.*)$/m,
+        `$1\nfor i in $(seq 100); do testmax ping >/dev/null 2>&1 && break; sleep 0.1; done`,
+      );
+    try {
+      const result = await run('sh', ['-e', '-c', script], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, 'c'),
+          XDG_STATE_HOME: join(home, 's'),
+        },
+      });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain(`Logged in to http://127.0.0.1:${port} as demo@testmax.local`);
+      expect(result.stdout).toContain('SIM-50K-01');
+      expect(result.stdout).toContain('the saved token was revoked and deleted');
+      expect(await eventually(async () => !(await listening(port)))).toBe(true);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
 });
