@@ -35,7 +35,8 @@ export default defineConfig({
 /**
  * The slow suite of a package, from its everyday config (`vitest.slow.config.ts`:
  * `export default slowSuite(config)`): the same settings, only the slow files, and its own
- * reports. `overrides` holds what only the slow files need (a longer timeout, one file at a time).
+ * reports. `overrides` holds what only the slow files need (a longer timeout, one file at a time,
+ * slow files kept elsewhere than `test/**\/*.slow.test.ts`).
  */
 export function slowSuite(config: ViteUserConfig, overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return {
@@ -43,7 +44,7 @@ export function slowSuite(config: ViteUserConfig, overrides: ViteUserConfig['tes
     test: {
       ...config.test,
       ...overrides,
-      include: [SLOW_TESTS],
+      include: overrides.include ?? [SLOW_TESTS],
       exclude: [...configDefaults.exclude],
       reporters: reporters('slow'),
     },

@@ -10,6 +10,7 @@
 //                                                   the fault matrix, pack-and-install, consumers
 //                                                   in other languages), then the same suites
 //                                                   on Node 24 (apps/compat/scripts/test-node24.mjs)
+//   pnpm test:slow   node scripts/test.mjs --slow   only the `test:slow` scripts, on this Node
 //
 // Other arguments go to turbo (`pnpm test --filter @testmax/cli`). Nothing is installed here: the
 // system tools some suites need come from `pnpm test:setup`; a suite whose tool is missing skips
@@ -22,7 +23,8 @@ const root = join(import.meta.dirname, '..');
 const started = performance.now();
 const args = process.argv.slice(2);
 const all = args.includes('--all');
-const turboArgs = args.filter((arg) => arg !== '--all');
+const slowOnly = args.includes('--slow');
+const turboArgs = args.filter((arg) => arg !== '--all' && arg !== '--slow');
 
 // The workspace globs of pnpm-workspace.yaml: spec, packages/*, apps/*.
 const packages = [
@@ -59,10 +61,10 @@ const turbo = (tasks, concurrency) =>
     { cwd: root, stdio: 'inherit' },
   ).status ?? 1;
 
-let status = turbo(['test'], 2);
-if (all) status = turbo(['test:slow'], 1) || status;
+let status = slowOnly ? 0 : turbo(['test'], 2);
+if (all || slowOnly) status = turbo(['test:slow'], 1) || status;
 
-const suites = all ? ['everyday', 'slow'] : ['everyday'];
+const suites = [...(slowOnly ? [] : ['everyday']), ...(all || slowOnly ? ['slow'] : [])];
 const node20 = collect(suites);
 
 let node24;
@@ -101,7 +103,8 @@ if (node20.missingTools.length > 0) {
 }
 const breakdown =
   runs.length > 1 ? ` (${runs.map((run) => `${run.runtime}: ${counts(run)}`).join('; ')})` : '';
-console.log(`${all ? 'all tests' : 'tests'}: ${counts(total)}${breakdown} in ${duration()}`);
+const label = all ? 'all tests' : slowOnly ? 'slow tests' : 'tests';
+console.log(`${label}: ${counts(total)}${breakdown} in ${duration()}`);
 process.exit(status === 0 && total.failed === 0 ? 0 : 1);
 
 /** The summaries the given suites wrote, summed, with the packages that wrote none. */

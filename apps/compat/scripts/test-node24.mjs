@@ -2,7 +2,7 @@
 // The runtime matrix's second Node: runs the packages' test suites on Node 24 (the npm registry
 // package `node@24`, whose install pulls the platform binary from the registry too).
 //
-//   node apps/compat/scripts/test-node24.mjs            spec, client, auth, mock-server, cli, reliability,
+//   node apps/compat/scripts/test-node24.mjs            spec, client, auth, mock-server, cli, redis, reliability,
 //                                                        docs (each package's `test` and `test:slow`)
 //                                                        + compat's pack-and-install and runtime tests
 //   node apps/compat/scripts/test-node24.mjs packages/cli   only the suites named (repo-relative)
@@ -37,6 +37,8 @@ const SUITES = {
   'packages/client': BOTH,
   'packages/auth': BOTH,
   'packages/cli': BOTH,
+  // node-redis and the token stores against a real redis-server.
+  'packages/redis': BOTH,
   // The fault matrix and fuzzing of auth, client and the CLI exercise the same runtime paths.
   'apps/reliability': BOTH,
   // The guide's examples run against the mock-server; the site test drives Chromium (/usr/bin/chromium).

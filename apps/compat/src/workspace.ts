@@ -57,14 +57,14 @@ export function narrowedToBuilt(): boolean {
   if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') {
     throw new Error(
       'TESTMAX_COMPAT_ONLY_BUILT=1 is set in CI: it would skip the checks of unbuilt packages. ' +
-        'CI checks all five published packages; unset it.',
+        'CI checks every published package; unset it.',
     );
   }
   return true;
 }
 
 /**
- * The packages to check. All five by default, and a missing build is an error (CI builds first);
+ * The packages to check. All of them by default, and a missing build is an error (CI builds first);
  * TESTMAX_COMPAT_ONLY_BUILT=1 narrows to the ones already built, for working beside packages
  * that are still being written.
  */

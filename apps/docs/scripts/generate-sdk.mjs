@@ -31,6 +31,12 @@ export const SDK_PACKAGES = [
     dir: 'packages/mock-server',
     entryPoints: { '@testmax/mock-server': 'src/index.ts' },
   },
+  {
+    name: '@testmax/redis',
+    slug: 'redis',
+    dir: 'packages/redis',
+    entryPoints: { '@testmax/redis': 'src/index.ts' },
+  },
 ];
 
 const plugins = ['typedoc-plugin-markdown', 'typedoc-vitepress-theme'].map((name) =>

@@ -5,6 +5,7 @@ import { tool } from '@testmax/test-support/tools';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SCHEMAS_TAG } from '../scripts/generate-api.mjs';
+import { SDK_PACKAGES } from '../scripts/generate-sdk.mjs';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { checkLinks, externalResources } from './support/links.js';
 import { distDir, docsDir, ensureBuilt, repoRoot } from './support/site.js';
@@ -278,6 +279,11 @@ describe.runIf(browser.available)(`the built site in Chromium${browser.skipNote}
       },
       { slug: 'auth', entry: 'packages/auth/src/index.ts', expects: ['AuthSession', 'TestMaxError'] },
       { slug: 'mock-server', entry: 'packages/mock-server/src/index.ts', expects: ['startMockServer'] },
+      {
+        slug: 'redis',
+        entry: 'packages/redis/src/index.ts',
+        expects: ['redisTokenStore', 'redisRateLimiter'],
+      },
     ];
 
     test.each(SDK)('SDK reference for $slug', async ({ slug, entry, expects }) => {
@@ -472,7 +478,7 @@ describe.runIf(browser.available)(`the built site in Chromium${browser.skipNote}
       const headers = await page.locator('.vp-doc table th').allInnerTexts();
       expect(headers).toEqual(['package', 'import', 'what it is']);
       const cells = await page.locator('.vp-doc table tbody tr td:nth-child(3)').allInnerTexts();
-      expect(cells).toHaveLength(3);
+      expect(cells).toHaveLength(SDK_PACKAGES.length);
       for (const cell of cells) expect(cell).toMatch(/TestMax/);
       await page.close();
     });

@@ -9,9 +9,12 @@ import { bundleSize, SDK_ENTRY } from '../src/size.mjs';
  * bench/RESULTS.md for the breakdown and what would close the gap). Until then the budget is a
  * ratchet a little above today's size, so the SDK cannot quietly grow; lower it as it shrinks.
  * (Raised from 11.5 kB when option checking, safe-to-repeat retries, the logout-wins epochs
- * and the buffered `session.fetch` response with a real body for every runtime came in.)
+ * and the buffered `session.fetch` response with a real body for every runtime came in; raised
+ * from 13 kB when the fleet work brought `createRateLimiter` (sliding window, FIFO, aborts,
+ * pauses: +1.7 kB), `memoryTokenStore` and the store helpers (+0.5 kB), which DESIGN.md puts in
+ * every session by default.)
  */
-const SDK_BUDGET = 13_000;
+const SDK_BUDGET = 15_300;
 const SDK_TARGET = 6_000;
 /** createClient alone (openapi-fetch and the wrapper): what a bring-your-own-token app ships. */
 const CLIENT_BUDGET = 3_000;

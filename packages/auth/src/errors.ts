@@ -14,7 +14,8 @@ export type TestMaxErrorCode =
   | 'NETWORK_ERROR'
   | 'TIMEOUT'
   | 'CONFIG_ERROR'
-  | 'ACCOUNT_NOT_FOUND';
+  | 'ACCOUNT_NOT_FOUND'
+  | 'STORE_ERROR';
 
 export interface TestMaxErrorOptions {
   cause?: unknown;
@@ -136,5 +137,24 @@ export class AccountNotFoundError extends TestMaxError {
   constructor(message: string, available: readonly string[]) {
     super(message, 'ACCOUNT_NOT_FOUND');
     this.available = available;
+  }
+}
+
+/**
+ * A shared token store or rate limiter failed: Redis down or slow, a token file that cannot be
+ * read or written. The API itself may be fine; a session falls back to a token of its own.
+ */
+export class StoreError extends TestMaxError {
+  /**
+   * `unavailable`: the store did not answer (refused, closed, timed out): try again later;
+   * `invalid`: what it holds or where it lives is wrong (a FIFO at the token path, a file too
+   * large, a directory that cannot be written): a person must fix it.
+   */
+  readonly reason: 'unavailable' | 'invalid';
+
+  constructor(message: string, options: TestMaxErrorOptions & { reason?: 'unavailable' | 'invalid' } = {}) {
+    const { reason = 'unavailable', ...rest } = options;
+    super(message, 'STORE_ERROR', rest);
+    this.reason = reason;
   }
 }

@@ -2,6 +2,7 @@ export type { TradingAccount } from '@testmax/client';
 export { selectAccount } from './accounts.js';
 export { normalizeBaseUrl } from './base-url.js';
 export { type Clock, systemClock } from './clock.js';
+export { createRateLimiter, type RateLimiterOptions } from './create-rate-limiter.js';
 export {
   AccountDisabledError,
   AccountNotFoundError,
@@ -11,6 +12,7 @@ export {
   InvalidCredentialsError,
   NetworkError,
   RateLimitError,
+  StoreError,
   SubscriptionRequiredError,
   TestMaxError,
   type TestMaxErrorCode,
@@ -19,16 +21,31 @@ export {
 } from './errors.js';
 export { decodeJwt, type JwtClaims } from './jwt.js';
 export type { LogDetails, Logger } from './logger.js';
+export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
 export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
-export type {
-  RateLimitedRequest,
-  RateLimiter,
-  RateLimitRule,
+export { rateLimitWindowMs } from './rate-limit-rules.js';
+export {
+  GATEWAY_RATE_LIMITS,
+  type RateLimitAdmission,
+  type RateLimitBackend,
+  type RateLimitBudgetRule,
+  type RateLimitedRequest,
+  type RateLimiter,
+  type RateLimitRule,
 } from './rate-limiter.js';
 export { redact } from './redact.js';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
+export {
+  checkGeneration,
+  checkLockTtl,
+  checkTokenRecord,
+  checkTokenScope,
+  rateLimitScopeId,
+  storedToken,
+  tokenScopeId,
+} from './store-support.js';
 export { DEFAULT_LIFECYCLE, type LifecycleOptions } from './token-state.js';
 export type {
   StoredToken,

@@ -18,6 +18,7 @@ export {
   resolveCredentials,
 } from './credentials.js';
 export { parseDotenv } from './dotenv.js';
+export { type FileTokenStoreOptions, fileTokenStore, tokenStoreDir } from './file-token-store.js';
 export * from './index.js';
 export { permissionWarning } from './permissions.js';
 

@@ -43,3 +43,46 @@ export interface RateLimiter {
   /** Release connections and timers the limiter opened itself. Optional. */
   close?(): Promise<void>;
 }
+
+/**
+ * A rule as a {@link RateLimitBackend} enforces it: `windowMs` already holds the safety margin
+ * (see {@link rateLimitWindowMs}), `id` names the rule within its limiter.
+ */
+export interface RateLimitBudgetRule {
+  readonly id: number;
+  /**
+   * A stable name of the rule as configured (`"200/60000"`, `"50/30000 /history/retrievebars"`):
+   * limiters configured alike count the same rule in a shared backend, whatever its `id`.
+   */
+  readonly key: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** What a backend answers when asked for a place. */
+export type RateLimitAdmission =
+  | { readonly granted: true }
+  | {
+      readonly granted: false;
+      /** How long until the soonest place in every blocked rule frees (or the pause ends). */
+      readonly waitMs: number;
+      /** The rules that had no room; empty when the whole budget is paused. */
+      readonly blocked: readonly number[];
+    };
+
+/**
+ * Where budgets are counted: in this process (the default) or shared (Redis, in
+ * `@testmax/redis`). {@link createRateLimiter} puts FIFO waiting, `AbortSignal`s and pauses
+ * on top, so every backend behaves the same; a backend only counts.
+ */
+export interface RateLimitBackend {
+  /**
+   * Take a place in every given rule of `budget` at once (all or none), or say how long to
+   * wait. Places are counted with a sliding window: a request is admitted when fewer than
+   * `limit` requests of the rule were admitted in the last `windowMs`.
+   */
+  take(budget: string, rules: readonly RateLimitBudgetRule[]): Promise<RateLimitAdmission>;
+  /** Hold `budget` for `ms` (a 429 arrived); shared with whoever else uses the backend. */
+  pause(budget: string, ms: number): Promise<void>;
+  close?(): Promise<void>;
+}

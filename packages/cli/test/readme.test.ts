@@ -13,7 +13,9 @@ const README = join(import.meta.dirname, '..', 'README.md');
 
 async function sample(name: string): Promise<string> {
   const text = await readFile(README, 'utf8');
-  const match = new RegExp(`<!-- sample: ${name}\\b[^>]*-->\\n( *)\`\`\`\\w*\\n([\\s\\S]*?)\\n *\`\`\``).exec(text);
+  const match = new RegExp(`<!-- sample: ${name}\\b[^>]*-->\\n( *)\`\`\`\\w*\\n([\\s\\S]*?)\\n *\`\`\``).exec(
+    text,
+  );
   if (!match) throw new Error(`no sample "${name}" in the README`);
   // A block inside a list item is indented as its fence is: the sample is what is inside.
   const indent = match[1]!.length;

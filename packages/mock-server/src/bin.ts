@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { DEMO_USER } from './demo-user.js';
+import { GATEWAY_RATE_LIMITS, type MockRateLimitRule, parseRateLimit } from './rate-limits.js';
 import { startMockServer } from './server.js';
 import type { MockServerOptions, MockUser } from './types.js';
 
@@ -19,6 +20,11 @@ Options:
                               or body (HTTP 200, success false, errorCode 3)
   --user EMAIL:KEY            a user the simulator accepts; repeatable. Replaces the
                               demo user (${DEMO_USER.userName})
+  --rate-limit RULE           enforce a rate limit, answering 429 with Retry-After beyond
+                              it: LIMIT/WINDOW[ms|s|m][:PATH], e.g. 200/60s or
+                              50/30s:/History/retrieveBars; repeatable. "gateway" for the
+                              gateway's documented limits (200/60s, 50/30s for bars).
+                              Counted per user, or per IP without a token. Default off
   -h, --help                  show this help
 
 Examples:
@@ -62,6 +68,7 @@ function parse(argv: string[]): MockServerOptions | 'help' {
     options.unauthorizedStyle = style;
   }
   if (values.user?.length) options.users = values.user.map(parseUser);
+  if (values['rate-limit']?.length) options.rateLimits = values['rate-limit'].flatMap(parseRateLimitFlag);
   return options;
 }
 
@@ -77,6 +84,7 @@ function parseOptions(argv: string[]) {
       'refresh-window': { type: 'string' },
       'unauthorized-style': { type: 'string' },
       user: { type: 'string', multiple: true },
+      'rate-limit': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,6 +107,20 @@ function parseUser(text: string): MockUser {
   // Never echo the argument: it holds an API key.
   if (colon < 1 || !userName || !apiKey) throw new UsageError('--user must look like EMAIL:KEY');
   return { userName, apiKey };
+}
+
+function parseRateLimitFlag(text: string): readonly MockRateLimitRule[] {
+  if (text.trim().toLowerCase() === 'gateway') return GATEWAY_RATE_LIMITS;
+  let rule: MockRateLimitRule;
+  try {
+    rule = parseRateLimit(text);
+  } catch (error) {
+    throw new UsageError(`--rate-limit: ${(error as Error).message}`);
+  }
+  if (rule.limit < 1 || rule.windowMs < 1) {
+    throw new UsageError(`--rate-limit needs a limit and a window of at least 1, got "${text}"`);
+  }
+  return [rule];
 }
 
 async function main(): Promise<void> {
@@ -141,6 +163,12 @@ async function main(): Promise<void> {
     lines.push(`users: ${options.users.map((user) => user.userName).join(', ')}`);
   } else {
     lines.push(`demo user: ${DEMO_USER.userName}`, `demo key:  ${DEMO_USER.apiKey}  (simulator only)`);
+  }
+  if (options.rateLimits && options.rateLimits !== true) {
+    const rules = options.rateLimits.map(
+      (rule) => `${rule.limit}/${rule.windowMs / 1000}s${rule.path ? ` on ${String(rule.path)}` : ''}`,
+    );
+    lines.push(`rate limits: ${rules.join(', ')} (per user)`);
   }
   lines.push(`try: curl ${server.url}/Status/ping`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DEMO_USER } from './demo-user.js';
 import { FaultQueue, normalisePath } from './faults.js';
 import { answerPreflight, applyCors, BodyTooLargeError, readBody, sendJson, sendProblem } from './http.js';
+import { GATEWAY_RATE_LIMITS, RateLimits } from './rate-limits.js';
 import { checkBody, loadRequestSchemas } from './requests.js';
 import { ROUTES, type RouteResult } from './routes.js';
 import { SimulatorState } from './state.js';
@@ -42,6 +43,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     secret: options.secret ?? randomBytes(32).toString('base64url'),
   });
   const faults = new FaultQueue();
+  const rateLimits = rateLimitsOf(options.rateLimits, options.now ?? Date.now);
+  const rateLimitedCounts = new Map<string, number>();
   // Preflights are counted apart: a browser sends one before some requests and not others
   // (it caches them), so counting them with the requests would make exact counts impossible.
   const counts = new Map<string, number>();
@@ -84,6 +87,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       for (const [name, value] of Object.entries(fault.headers ?? {})) res.setHeader(name, value);
       if (fault.status !== undefined) {
         sendFault(res, fault);
+        return;
+      }
+    }
+
+    if (rateLimits) {
+      const decision = rateLimits.admit(clientOf(req, state), pathname);
+      if (!decision.admitted) {
+        rateLimitedCounts.set(key, (rateLimitedCounts.get(key) ?? 0) + 1);
+        const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        sendProblem(res, 429, `Rate limit exceeded. Retry after the Retry-After delay (${seconds} s).`, {
+          'Retry-After': String(seconds),
+        });
         return;
       }
     }
@@ -187,15 +202,33 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clearFaults: () => faults.clear(),
     calls: (path?: string) => countOf(counts, path),
     preflights: (path?: string) => countOf(preflightCounts, path),
+    rateLimited: (path?: string) => countOf(rateLimitedCounts, path),
     resetCalls: () => {
       counts.clear();
       preflightCounts.clear();
+      rateLimitedCounts.clear();
     },
     revokeAllTokens: () => state.revokeAll(),
     setUser: (user) => state.setUser(user),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function rateLimitsOf(option: MockServerOptions['rateLimits'], now: () => number): RateLimits | undefined {
+  if (option === undefined || option === false) return undefined;
+  return new RateLimits(option === true ? GATEWAY_RATE_LIMITS : option, now);
+}
+
+/**
+ * Whose budget a request spends: the user of its bearer token when the simulator signed it
+ * (expired or revoked tokens included: the gateway counts a user's requests, good or bad),
+ * else the client's IP address (logins, pings, requests with a forged or no token).
+ */
+function clientOf(req: IncomingMessage, state: SimulatorState): string {
+  const match = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(req.headers.authorization ?? '');
+  const user = match?.[1] === undefined ? undefined : state.userOf(match[1]);
+  return user === undefined ? `ip:${req.socket.remoteAddress ?? ''}` : `user:${user.toLowerCase()}`;
 }
 
 function countOf(counts: Map<string, number>, path: string | undefined): number {

@@ -57,6 +57,11 @@ export class SimulatorState {
     );
   }
 
+  /** The user name a token this simulator signed was issued to (expired or revoked alike). */
+  userOf(token: string): string | undefined {
+    return verifyJwt(token, this.#options.secret)?.sub;
+  }
+
   /** The claims and user of a usable token, or `undefined`. */
   authenticate(token: string): { claims: TokenClaims; user: MockUser } | undefined {
     const claims = verifyJwt(token, this.#options.secret);

@@ -18,6 +18,8 @@ export interface MockUser {
   accounts?: MockAccount[];
 }
 
+import type { MockRateLimitRule } from './rate-limits.js';
+
 export interface MockServerOptions {
   /** Port to listen on; 0 (the default) picks a free port. */
   port?: number;
@@ -43,6 +45,14 @@ export interface MockServerOptions {
   now?: () => number;
   /** HS256 signing secret; default a random one per server. */
   secret?: string;
+  /**
+   * Enforce rate limits as the gateway does: 429 with `Retry-After` and a problem document
+   * beyond them. `true` for the gateway's documented limits (`GATEWAY_RATE_LIMITS`: 200 / 60 s,
+   * 50 / 30 s for `History/retrieveBars`), or your own rules. Counted per user (of the bearer
+   * token) or, without a token the simulator issued, per IP address, in a sliding window on
+   * `now`. Default off.
+   */
+  rateLimits?: boolean | readonly MockRateLimitRule[];
 }
 
 /**
@@ -82,7 +92,9 @@ export interface MockServer {
   calls(path?: string): number;
   /** `OPTIONS` preflights received per path (browsers send and cache them as they see fit); `preflights()` is the total. */
   preflights(path?: string): number;
-  /** Reset the call and preflight counters. */
+  /** Requests answered 429 by the `rateLimits` (not injected faults) per path; `rateLimited()` is the total. */
+  rateLimited(path?: string): number;
+  /** Reset the call, preflight and rate-limited counters. */
   resetCalls(): void;
   /** Revoke every token issued so far (as a server-side logout would). */
   revokeAllTokens(): void;

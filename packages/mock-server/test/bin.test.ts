@@ -145,3 +145,41 @@ describe('testmax-mock', () => {
     expect(output().stderr).not.toContain('secret-key-no-email');
   });
 });
+
+describe('testmax-mock --rate-limit', () => {
+  it('enforces the rules given, saying so in the banner', async () => {
+    const { child, output } = run(['--rate-limit', '2/60s', '--rate-limit', '1/60s:/Account/search']);
+    const url = await listeningUrl(child);
+    try {
+      expect((await call(url, '/Status/ping')).status).toBe(200);
+      expect((await call(url, '/Status/ping')).status).toBe(200);
+      const limited = await call(url, '/Status/ping');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exitCode(child)).toBe(0);
+    expect(output().stdout).toContain('rate limits: 2/60s, 1/60s on /Account/search (per user)');
+  });
+
+  it('"gateway" means the gateway limits', async () => {
+    const { child } = run(['--rate-limit', 'gateway']);
+    const url = await listeningUrl(child);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 201; i += 1) statuses.push((await call(url, '/Status/ping')).status);
+      expect(statuses.slice(0, 200).every((status) => status === 200)).toBe(true);
+      expect(statuses[200]).toBe(429);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exitCode(child)).toBe(0);
+  });
+
+  it.each(['fast', '0/60s', '10/0s'])('refuses --rate-limit %s with exit 2', async (value) => {
+    const { child, output } = run(['--rate-limit', value]);
+    expect(await exitCode(child)).toBe(2);
+    expect(output().stderr).toMatch(/^testmax-mock: --rate-limit/);
+  });
+});

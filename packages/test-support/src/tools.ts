@@ -64,11 +64,11 @@ export function tool(name: ToolName, options: { env?: NodeJS.ProcessEnv; recordD
   const { debianPackage, find } = TOOLS[name];
   const path = find();
   if (path !== undefined) return { name, path, available: true, skipNote: '' };
-  const why = `${name} is not installed (Debian package ${debianPackage}; \`pnpm test:setup\` installs it)`;
+  const why = `${name} is not installed (\`pnpm test:setup\`, or apt-get install -y --no-install-recommends ${debianPackage})`;
   if (isCi(options.env)) {
-    throw new Error(`${why}, and CI is set: in CI no test is skipped for a missing tool.`);
+    throw new Error(`${why}, and CI is set: CI never skips tests for a missing tool.`);
   }
-  console.warn(`\n⚠ SKIPPING the tests that need ${why}.\n`);
+  console.warn(`\n⚠ SKIPPED: ${why}; the tests that need it do not run.\n`);
   recordMissing(name, options.recordDir ?? join(process.cwd(), '.test-results', 'missing-tools'));
   return {
     name,
