@@ -38,8 +38,8 @@ export function redisServerPath(): string | undefined {
  * every system tool (tools.ts): on a laptop, false and a loud warning naming the install
  * command (the suite is skipped); with `CI` set, an error, because CI never skips a suite.
  */
-export function redisAvailable(): boolean {
-  return tool('redis-server').available;
+export function redisAvailable(options: Parameters<typeof tool>[1] = {}): boolean {
+  return tool('redis-server', options).available;
 }
 
 export async function startRedisServer(): Promise<RedisServer> {
