@@ -82,3 +82,6 @@ console.log(
 console.log(`  the SDK:        ${install('@testmax/auth')}`);
 console.log(`  + simulator:    ${install('@testmax/auth', '@testmax/mock-server')}`);
 console.log(`  the CLI:        ${install('@testmax/cli')}   # then: npx testmax --help`);
+if (tarballs.has('@testmax/redis')) {
+  console.log(`  + Redis fleet:  ${install('@testmax/auth', '@testmax/redis')}`);
+}

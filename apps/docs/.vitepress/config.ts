@@ -48,11 +48,11 @@ export default defineConfig({
   },
   lastUpdated: false,
   // The SDK reference is TypeDoc's output and the packages' READMEs: its long signatures and
-  // examples wrap (sdk-reference.css) rather than hide behind a scrollbar. Hand-written pages
-  // keep their lines short enough for 1280 px instead.
+  // examples wrap (wrap-code.css) rather than hide behind a scrollbar. Hand-written pages keep
+  // their lines short enough for 1280 px instead (apps/docs/biome.json formats their code at 66).
   transformPageData(pageData) {
     if (pageData.relativePath.startsWith('reference/sdk/')) {
-      pageData.frontmatter.pageClass = ['sdk-reference', pageData.frontmatter.pageClass]
+      pageData.frontmatter.pageClass = ['wrap-code', pageData.frontmatter.pageClass]
         .filter(Boolean)
         .join(' ');
     }

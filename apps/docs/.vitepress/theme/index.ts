@@ -2,7 +2,7 @@ import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import { h } from 'vue';
 import './not-published.css';
-import './sdk-reference.css';
+import './wrap-code.css';
 
 /**
  * The packages are not on npm yet, while most pages show `npm install @testmax/…`: every page
