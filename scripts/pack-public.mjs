@@ -6,19 +6,12 @@
 // uses them in another project: until the packages are on npm, that is how to use the SDK from
 // a clone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { publicPackages as findPublic, ROOT as root } from './workspace.mjs';
 
-const root = join(import.meta.dirname, '..');
 const out = resolve(process.cwd(), process.argv[2] ?? join(root, 'packed'));
-
-const workspace = [
-  'spec',
-  ...['packages', 'apps'].flatMap((dir) => readdirSync(join(root, dir)).map((name) => `${dir}/${name}`)),
-]
-  .filter((dir) => existsSync(join(root, dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) }));
-const publicPackages = workspace.filter(({ manifest }) => manifest.private !== true);
+const publicPackages = findPublic();
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options });

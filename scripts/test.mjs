@@ -18,19 +18,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT as root, workspacePackages } from './workspace.mjs';
 
-const root = join(import.meta.dirname, '..');
 const started = performance.now();
 const args = process.argv.slice(2);
 const all = args.includes('--all');
 const slowOnly = args.includes('--slow');
 const turboArgs = args.filter((arg) => arg !== '--all' && arg !== '--slow');
 
-// The workspace globs of pnpm-workspace.yaml: spec, packages/*, apps/*.
-const packages = [
-  'spec',
-  ...['packages', 'apps'].flatMap((dir) => readdirSync(join(root, dir)).map((name) => `${dir}/${name}`)),
-].filter((dir) => existsSync(join(root, dir, 'package.json')));
+const workspace = workspacePackages();
+const packages = workspace.map(({ dir }) => dir);
 const results = (dir) => join(root, dir, '.test-results');
 for (const dir of packages) {
   for (const name of ['summary-everyday.json', 'summary-slow.json', 'missing-tools']) {
@@ -119,8 +116,8 @@ function collect(names) {
     unreported: [],
     missingTools: [],
   };
-  for (const dir of packages) {
-    const scripts = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).scripts ?? {};
+  for (const { dir, manifest } of workspace) {
+    const scripts = manifest.scripts ?? {};
     for (const suite of names) {
       const script = suite === 'everyday' ? 'test' : 'test:slow';
       const file = join(results(dir), `summary-${suite}.json`);
