@@ -11,7 +11,7 @@ import { type Chain, readChain, type Sourced } from './credentials.js';
 import { splitAdvice } from './describe-error.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { stateDir } from './paths.js';
-import { describeSettings, type RequestSettings, requestSettings } from './settings.js';
+import { describeSettings, type RequestSettings, requestSettings, retryFor } from './settings.js';
 import { type CachedSession, TokenCache } from './token-cache.js';
 
 /** Everything a command knows before talking to the server. */
@@ -80,7 +80,7 @@ export function newSession(
   options: { userName: string; apiKey?: string; token?: string },
   overrides: { retries?: number } = {},
 ): AuthSession {
-  const { timeoutMs, retries } = settingsFor(context);
+  const settings = settingsFor(context);
   if (options.apiKey) {
     // A key about to be sent must not go where only the directory's .env says: that holds for
     // a key typed or piped to `login` as much as for one from the chain.
@@ -96,8 +96,8 @@ export function newSession(
     ...(options.token ? { token: options.token } : {}),
     baseUrl: prepared.baseUrl,
     ...(prepared.chain.accountName ? { accountName: prepared.chain.accountName.value } : {}),
-    timeoutMs,
-    retry: { retries: overrides.retries ?? retries },
+    timeoutMs: settings.timeoutMs,
+    retry: retryFor(settings, context.startedAt, overrides.retries),
     logger: loggerFor(context),
   });
 }

@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isHeaderSafeToken, type RegularFileRead, readRegularFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from './exit-codes.js';
+
+/** A session file is a few hundred bytes (a token is rarely over 4 KiB): anything bigger is not one. */
+const MAX_SESSION_FILE_BYTES = 64 * 1024;
 
 /** One cached session: never the API key, only what a later command needs to reuse the token. */
 export interface CachedSession {
@@ -23,6 +28,7 @@ export function normaliseBaseUrl(baseUrl: string): string {
 }
 
 const FS_PROBLEMS: Record<string, string> = {
+  ELOOP: 'it is a symbolic link; the cache must be a real directory, locked to you (chmod 700)',
   ENOTDIR: 'part of that path is a file, not a directory',
   EEXIST: 'that path is a file, not a directory',
   EACCES: 'permission denied',
@@ -62,6 +68,37 @@ export function looseness(mode: number): string | undefined {
     runners && `executable by ${runners}`,
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/**
+ * `chmod 700` the cache directory itself, never what a symbolic link there points to (that
+ * could be any directory of the user's, locked down by surprise): opened with O_NOFOLLOW and
+ * changed through the descriptor, so a link swapped in after a check cannot redirect it.
+ */
+async function lockDown(dir: string): Promise<void> {
+  const { O_DIRECTORY, O_NOFOLLOW, O_RDONLY } = constants;
+  if (O_NOFOLLOW === undefined || O_DIRECTORY === undefined) {
+    // Windows: no such flags, and no POSIX modes to protect either.
+    if ((await lstat(dir)).isSymbolicLink()) throw Object.assign(new Error('symlink'), { code: 'ELOOP' });
+    await chmod(dir, 0o700);
+    return;
+  }
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  } catch (error) {
+    // Linux says ENOTDIR for a link when O_DIRECTORY is set too, other systems ELOOP.
+    const link = await lstat(dir).then(
+      (s) => s.isSymbolicLink(),
+      () => false,
+    );
+    throw link ? Object.assign(new Error('symbolic link'), { code: 'ELOOP' }) : error;
+  }
+  try {
+    await handle.chmod(0o700);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -117,7 +154,7 @@ export class TokenCache {
     const body: CacheFile = { version: 1, ...saved };
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await chmod(this.dir, 0o700);
+      await lockDown(this.dir);
       await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       await chmod(temp, 0o600);
       await rename(temp, file);
@@ -146,20 +183,25 @@ export class TokenCache {
   }
 
   private async readFile(file: string, baseUrl: string): Promise<CachedSession | undefined> {
-    let text: string;
+    // A FIFO or a device here must not hang or exhaust the command: only a regular file is read.
+    let read: RegularFileRead;
     try {
-      const info = await stat(file);
-      const loose = looseness(info.mode);
-      if (loose) {
-        this.warn(
-          `the session file ${file} is ${loose} (mode ${(info.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
-        );
-      }
-      text = await readFile(file, 'utf8');
+      read = await readRegularFile(file, { maxBytes: MAX_SESSION_FILE_BYTES });
     } catch {
+      return undefined; // unreadable (permissions): as good as absent
+    }
+    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'refused') {
+      this.warn(`ignoring ${file}: it ${read.problem}; remove it (testmax keeps a session file there)`);
       return undefined;
     }
-    const parsed = parseCacheFile(text);
+    const loose = looseness(read.mode);
+    if (loose) {
+      this.warn(
+        `the session file ${file} is ${loose} (mode ${(read.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
+      );
+    }
+    const parsed = parseCacheFile(read.text);
     if (!parsed) {
       this.warn(`ignoring ${file}: not a testmax session file (it will be replaced at the next login)`);
       return undefined;
@@ -180,7 +222,8 @@ function parseCacheFile(text: string): CacheFile | undefined {
       typeof v.baseUrl === 'string' &&
       typeof v.userName === 'string' &&
       typeof v.token === 'string' &&
-      v.token !== '' &&
+      // A token that cannot go back out as a header is no session (the SDK refuses those too).
+      isHeaderSafeToken(v.token) &&
       (typeof v.expiresAt === 'string' || v.expiresAt === null) &&
       typeof v.savedAt === 'string'
     ) {
