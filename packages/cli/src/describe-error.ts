@@ -116,7 +116,7 @@ async function classify(
     // An answer over the SDK's size cap: the advice to raise an SDK option is not for CLI users.
     return {
       exitCode: ExitCode.error,
-      message: withoutAdvice(message).replace(/maxResponseBytes \(([^)]+)\)/, '$1'),
+      message: splitAdvice(message).what.replace(/maxResponseBytes \(([^)]+)\)/, '$1'),
       hint: 'testmax reads at most 8 MiB of any answer, far more than the TestMax API ever sends: check the base URL (--base-url, TESTMAX_API_URL).',
     };
   }
