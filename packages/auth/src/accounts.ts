@@ -37,13 +37,13 @@ export function selectAccount(
   secrets: Iterable<string | undefined> = [],
 ): TradingAccount {
   // The error keeps every name (redacted: the server chose them) and lists a readable few.
-  const notFound = (message: (list: string) => string) => {
+  const notFound = (message: (list: string) => string, advice: string) => {
     const known = [...secrets];
     const names = accounts.map((a) => redact(a.name, known));
     const more = names.length > LISTED_NAMES ? ` and ${names.length - LISTED_NAMES} more` : '';
     const list =
       names.length > 0 ? `${names.slice(0, LISTED_NAMES).map(shownName).join(', ')}${more}` : 'none';
-    return new AccountNotFoundError(message(list), names);
+    return new AccountNotFoundError(message(list), names, { advice });
   };
   if (accountName !== undefined) {
     const exact = accounts.find((a) => a.name === accountName);
@@ -51,14 +51,14 @@ export function selectAccount(
     const folded = accounts.filter((a) => a.name.toLowerCase() === accountName.toLowerCase());
     if (folded.length === 1 && folded[0]) return folded[0];
     throw notFound(
-      (list) =>
-        `No TestMax account is named "${accountName}" (available: ${list}); set accountName or TESTMAX_ACCOUNT_NAME to one of them.`,
+      (list) => `No TestMax account is named "${accountName}" (available: ${list})`,
+      'set accountName or TESTMAX_ACCOUNT_NAME to one of them',
     );
   }
   const active = accounts.find((a) => a.canTrade);
   if (active) return active;
   throw notFound(
-    (list) =>
-      `This TestMax user has no account that can trade (accounts: ${list}); activate one, or choose one by name with accountName.`,
+    (list) => `This TestMax user has no account that can trade (accounts: ${list})`,
+    'activate one, or choose one by name with accountName',
   );
 }

@@ -24,13 +24,14 @@ export function normalizeBaseUrl(value: string, origin = 'baseUrl'): string {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new ConfigError(
-      `The API base URL from ${origin} is not a valid URL; use e.g. https://api.test-max.com/api/topstep-sim.`,
-    );
+    throw new ConfigError(`The API base URL from ${origin} is not a valid URL`, {
+      advice: `use e.g. https://api.test-max.com/api/topstep-sim`,
+    });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new ConfigError(
-      `The API base URL from ${origin} uses plain http:// for the non-loopback host ${url.hostname}; use https:// (http is allowed only for localhost, 127.0.0.0/8 and ::1).`,
+      `The API base URL from ${origin} uses plain http:// for the non-loopback host ${url.hostname}`,
+      { advice: `use https:// (http is allowed only for localhost, 127.0.0.0/8 and ::1)` },
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

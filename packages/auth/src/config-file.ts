@@ -41,14 +41,14 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ConfigError(
-      `The config file ${path} is not valid JSON (${syntaxPosition(error, text)}); fix it or remove it.`,
-    );
+    throw new ConfigError(`The config file ${path} is not valid JSON (${syntaxPosition(error, text)})`, {
+      advice: `fix it or remove it`,
+    });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(
-      `The config file ${path} must hold a JSON object with username and api_key; fix it or remove it.`,
-    );
+    throw new ConfigError(`The config file ${path} must hold a JSON object with username and api_key`, {
+      advice: `fix it or remove it`,
+    });
   }
   const record = parsed as Record<string, unknown>;
   const values: ConfigFileValues = {};
@@ -56,7 +56,9 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
     const value = record[key];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') {
-      throw new ConfigError(`The config file ${path} has a non-string "${key}"; make it a JSON string.`);
+      throw new ConfigError(`The config file ${path} has a non-string "${key}"`, {
+        advice: `make it a JSON string`,
+      });
     }
     if (value.trim() !== '') values[key] = value.trim();
   }
@@ -74,15 +76,17 @@ export function readConfigFile(path: string, explicit: boolean): ConfigFileValue
     file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`The config file ${path} could not be read (${code ?? 'unknown error'}); ${fix}.`, {
+    throw new ConfigError(`The config file ${path} could not be read (${code ?? 'unknown error'})`, {
+      advice: `${fix}`,
       cause: error,
     });
   }
   if (file.kind === 'missing') {
     if (!explicit) return undefined;
-    throw new ConfigError(`The config file ${path} does not exist; ${fix}.`);
+    throw new ConfigError(`The config file ${path} does not exist`, { advice: `${fix}` });
   }
   // Anything but a regular file of sane size (a FIFO, /dev/urandom) is refused, never read.
-  if (file.kind === 'refused') throw new ConfigError(`The config file ${path} ${file.problem}; ${fix}.`);
+  if (file.kind === 'refused')
+    throw new ConfigError(`The config file ${path} ${file.problem}`, { advice: `${fix}` });
   return parseConfigFile(file.text, path);
 }

@@ -224,6 +224,9 @@ export function checkKeyDestination(
   if (!url?.fromDirectory || !key || resolved.baseUrl === DEFAULT_BASE_URL) return;
   if (key.path !== undefined && key.path === url.path) return;
   throw new ConfigError(
-    `The API URL comes from ${url.description} but the API key from ${key.description}, so that file would decide where your key is sent; set TESTMAX_API_URL in the environment (or pass the base URL) as well, or keep the key in that same file.`,
+    `The API URL comes from ${url.description} but the API key from ${key.description}, so that file would decide where your key is sent`,
+    {
+      advice: `set TESTMAX_API_URL in the environment (or pass the base URL) as well, or keep the key in that same file`,
+    },
   );
 }

@@ -11,7 +11,9 @@ export function parseDotenv(text: string, path: string): Record<string, string> 
   try {
     parsed = parseEnv(text);
   } catch {
-    throw new ConfigError(`The .env file ${path} could not be parsed; write one KEY=value per line.`);
+    throw new ConfigError(`The .env file ${path} could not be parsed`, {
+      advice: `write one KEY=value per line`,
+    });
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -30,13 +32,13 @@ export function readDotenv(path: string): Record<string, string> | undefined {
     file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      `The .env file ${path} could not be read (${code ?? 'unknown error'}); fix its permissions or remove it.`,
-      { cause: error },
-    );
+    throw new ConfigError(`The .env file ${path} could not be read (${code ?? 'unknown error'})`, {
+      advice: `fix its permissions or remove it`,
+      cause: error,
+    });
   }
   if (file.kind === 'missing') return undefined;
   if (file.kind === 'refused')
-    throw new ConfigError(`The .env file ${path} ${file.problem}; fix it or remove it.`);
+    throw new ConfigError(`The .env file ${path} ${file.problem}`, { advice: `fix it or remove it` });
   return parseDotenv(file.text, path);
 }

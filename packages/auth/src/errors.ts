@@ -162,8 +162,8 @@ export class AccountNotFoundError extends TestMaxError {
   /** Names of the accounts the user has. */
   readonly available: readonly string[];
 
-  constructor(message: string, available: readonly string[]) {
-    super(message, 'ACCOUNT_NOT_FOUND');
+  constructor(message: string, available: readonly string[], options: TestMaxErrorOptions = {}) {
+    super(message, 'ACCOUNT_NOT_FOUND', options);
     this.available = available;
   }
 }

@@ -91,7 +91,10 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
     }
     if (found.kind === 'missing') return undefined;
     if (found.kind === 'refused') {
-      throw new StoreError(`The token file ${file} ${found.problem}; remove it.`, { reason: 'invalid' });
+      throw new StoreError(`The token file ${file} ${found.problem}`, {
+        advice: `remove it`,
+        reason: 'invalid',
+      });
     }
     const loose = process.platform === 'win32' ? undefined : looseness(found.mode);
     if (loose) {
@@ -177,7 +180,8 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw fsError('lock', file, error);
         if (Date.now() >= deadline) {
           throw new StoreError(
-            `The token file ${file} stayed locked by another process for ${MUTEX_WAIT_MS / 1000} s; try again.`,
+            `The token file ${file} stayed locked by another process for ${MUTEX_WAIT_MS / 1000} s`,
+            { advice: `try again` },
           );
         }
         // Short, growing, jittered pauses: holders leave within milliseconds.
@@ -397,8 +401,9 @@ function fsError(action: string, file: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const problem = code ? `${code}${FS_PROBLEMS[code] ? `: ${FS_PROBLEMS[code]}` : ''}` : String(error);
-  return new StoreError(
-    `Cannot ${action} the token file ${file} (${problem}); pass fileTokenStore({ path }) a directory you can write, or fix this one.`,
-    { reason: 'invalid', cause: error },
-  );
+  return new StoreError(`Cannot ${action} the token file ${file} (${problem})`, {
+    advice: `pass fileTokenStore({ path }) a directory you can write, or fix this one`,
+    reason: 'invalid',
+    cause: error,
+  });
 }

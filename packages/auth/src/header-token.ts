@@ -25,7 +25,8 @@ export function unsendableTokenError(label: string): ApiError {
 export function checkTokenOption(token: string): void {
   if (!isHeaderSafeToken(token)) {
     throw new ConfigError(
-      'The token option holds characters that cannot be sent in an Authorization header (spaces, control or non-ASCII characters); pass the token exactly as the API issued it.',
+      'The token option holds characters that cannot be sent in an Authorization header (spaces, control or non-ASCII characters)',
+      { advice: 'pass the token exactly as the API issued it' },
     );
   }
 }

@@ -53,10 +53,10 @@ function describe(target: URL | undefined): string {
 
 function redirectError(label: string, response: Response, target: URL | undefined, why: string): ApiError {
   const status = response.status === 0 ? '' : ` (HTTP ${response.status})`;
-  return new ApiError(
-    `The TestMax API answered ${label} with a redirect${status} to ${describe(target)}; ${why}`,
-    response.status === 0 ? {} : { status: response.status },
-  );
+  return new ApiError(`The TestMax API answered ${label} with a redirect${status} to ${describe(target)}`, {
+    ...(response.status === 0 ? {} : { status: response.status }),
+    advice: why.replace(/\.$/, ''),
+  });
 }
 
 /** The request a followed redirect makes, as the Fetch standard rewrites it (303 → GET …). */

@@ -155,9 +155,9 @@ export function createTransport(
   }
   const fetchImpl = options.fetch ?? (globalThis.fetch as typeof globalThis.fetch | undefined);
   if (typeof fetchImpl !== 'function') {
-    throw new ConfigError(
-      'No fetch implementation is available in this runtime; pass one as the fetch option.',
-    );
+    throw new ConfigError('No fetch implementation is available in this runtime', {
+      advice: 'pass one as the fetch option',
+    });
   }
   return {
     // Called unbound: some fetch implementations throw "Illegal invocation" otherwise.

@@ -7,6 +7,7 @@ import {
 } from '@testmax/auth/node';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import type { Context } from './context.js';
+import { sdkAdvice } from './describe-error.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** One resolved value and a human description of where it came from. */
@@ -49,7 +50,12 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     try {
       normalizeBaseUrl(context.globals.baseUrl, 'the --base-url flag');
     } catch (error) {
-      throw new CliError(ExitCode.usage, (error as Error).message);
+      const sdk = error as ConfigError;
+      throw new CliError(
+        ExitCode.usage,
+        sdk.summary,
+        sdkAdvice(sdk) ?? 'Give --base-url an https:// URL (http:// only for a loopback host).',
+      );
     }
   }
   const warnings = new Set<string>();
@@ -71,9 +77,15 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // `configPath` is the SDK's option; the CLI's way to name the file is TESTMAX_CONFIG.
-    throw new CliError(ExitCode.usage, error.message.replace(' or configPath', ''), undefined, {
-      cause: error,
-    });
+    const advice = error.advice?.replace(' or configPath', '');
+    throw new CliError(
+      ExitCode.usage,
+      error.summary,
+      sdkAdvice({ advice }) ?? 'Fix the setting it names, or unset it.',
+      {
+        cause: error,
+      },
+    );
   }
 
   const sourced = (field: keyof typeof FLAG_NAMES, value: string | undefined, source?: CredentialSource) => {
@@ -85,6 +97,7 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     from: 'default',
     origin: 'default' as const,
   };
+  context.baseUrl = baseUrl.value;
   const userName = sourced('userName', credentials.userName, credentials.source.userName);
   const apiKey = sourced('apiKey', credentials.apiKey, credentials.source.apiKey);
   const accountName = sourced('accountName', credentials.accountName, credentials.source.accountName);
