@@ -30,7 +30,7 @@ function steady(text: string): string {
   return text
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
     .replace(/\S*\/testmax-demo-\w+/g, '<home>')
-    .replace(/session-[0-9a-f]{24}\.json/g, 'session-<hash>.json')
+    .replace(/token-[0-9a-f]{32}\.json/g, 'token-<hash>.json')
     .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/g, '<time>')
     .replace(/\(in \d+h \d+m\)/g, '(in <duration>)')
     .replace(/\(\d+ ms\)/g, '(<ms> ms)')

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AuthSession } from '@testmax/auth';
 import { fileTokenStore } from '@testmax/auth/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -631,6 +632,29 @@ describe('cache location and concurrency', () => {
       expect(file.startsWith(`${sandbox.home}/.local/state/testmax/token-`)).toBe(true);
       expect((await stat(file)).mode & 0o777).toBe(0o600);
     }
+  });
+
+  it('a session file of an earlier version is moved into the cache: nobody is logged out by the upgrade', async () => {
+    await login();
+    const token = await cachedToken();
+    const [saved] = await sandbox.sessions();
+    const { rm, writeFile, readdir } = await import('node:fs/promises');
+    await rm(saved!.file);
+    const old = join(sandbox.stateDir, 'session-0123456789abcdef01234567.json');
+    const body = {
+      version: 1,
+      baseUrl: server.url,
+      userName: DEMO_USER.userName,
+      token,
+      expiresAt: null,
+      savedAt: new Date().toISOString(),
+    };
+    await writeFile(old, JSON.stringify(body), { mode: 0o600 });
+    const result = await sandbox.run(['token'], { env: api() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(token);
+    expect((await readdir(sandbox.stateDir)).filter((name) => name.startsWith('session-'))).toEqual([]);
+    expect(await cachedToken()).toBe(token);
   });
 
   it('5 concurrent `token` runs with nothing cached share one login and print one token', async () => {
