@@ -72,25 +72,27 @@ export async function requestOverhead() {
       ['`session.client` vs bare openapi-fetch client', clientResult],
     ];
     const extra = `| \`session.fetch\` vs \`fetch\` + static header + \`AbortSignal.timeout(15 s)\` (like for like, not the target) | ${msText(timedResult.ours)} | ${msText(timedResult.baseline)} | ${ratioText(timedResult.ratio)} | — | — |`;
+    // Issue 16: session.fetch ≤ 1.10× a bare fetch, session.client ≤ 1.05× a bare client.
+    const limit = (r) => (r === clientResult ? 1.05 : 1.1);
     const table = [
       `| ${CALLS.toLocaleString('en')} sequential \`POST /Account/search\` | ours | baseline | ratio (median, min, max) | target | met |`,
       '|---|---|---|---|---|---|',
       ...rows.map(
         ([name, r]) =>
-          `| ${name} | ${msText(r.ours)} | ${msText(r.baseline)} | ${ratioText(r.ratio)} | ≤ 1.10× | ${r.ratio.median <= 1.1 ? 'yes' : '**no**'} |`,
+          `| ${name} | ${msText(r.ours)} | ${msText(r.baseline)} | ${ratioText(r.ratio)} | ≤ ${limit(r).toFixed(2)}× | ${r.ratio.median <= limit(r) ? 'yes' : '**no**'} |`,
       ),
       extra,
     ];
     return {
       title: '1. Request overhead',
-      target: 'ratio ≤ 1.10× (session.fetch and session.client)',
+      target: 'session.fetch ≤ 1.10×, session.client ≤ 1.05×',
       data: { calls: CALLS, trials: TRIALS, fetch: fetchResult, client: clientResult, timed: timedResult },
       markdown: [
         `Mock server in a separate process on 127.0.0.1. ${TRIALS} trials; each trial makes ${CALLS.toLocaleString('en')} calls per side in alternating blocks of ${BLOCK} (so machine load hits both sides alike), after a warm-up block. Every call reads and parses the JSON body. Times are per trial of ${CALLS.toLocaleString('en')} calls.`,
         '',
         ...table,
       ].join('\n'),
-      met: fetchResult.ratio.median <= 1.1 && clientResult.ratio.median <= 1.1,
+      met: fetchResult.ratio.median <= 1.1 && clientResult.ratio.median <= 1.05,
     };
   } finally {
     await server.close();
