@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
@@ -8,7 +9,6 @@ import {
   TokenExpiredError,
 } from '../src/index.js';
 import { addSecret, guardUnhandledRejections, rejectionOf, showError } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import {
   closeServersAfterEach,
   DEMO_USER,
@@ -276,7 +276,7 @@ describe('warnings without a logger', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const debug = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      const clock = new FakeClock();
+      const clock = new ManualClock();
       const server = await mockServer({ now: clock.now, tokenLifetimeSec: 1000 });
       const session = new AuthSession({ ...DEMO_USER, baseUrl: server.url, clock, retry: false });
       addSecret(await session.getSessionToken());

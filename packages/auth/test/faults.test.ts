@@ -1,7 +1,7 @@
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, NetworkError, RateLimitError, TimeoutError } from '../src/index.js';
 import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 
 guardUnhandledRejections();
@@ -41,7 +41,7 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('429 with Retry-After in seconds waits exactly that long, then succeeds', async () => {
-    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const clock = new ManualClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Auth/loginKey', {
       status: 429,
@@ -60,7 +60,7 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('429 with Retry-After as an HTTP date waits until that date', async () => {
-    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const clock = new ManualClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     const inThreeSeconds = new Date(clock.now() + 3000).toUTCString();
     server.inject('/Auth/loginKey', { status: 429, headers: { 'Retry-After': inThreeSeconds }, body: '{}' });
@@ -73,7 +73,7 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('a 503 with Retry-After waits as told instead of the back-off', async () => {
-    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const clock = new ManualClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Account/search', { status: 503, headers: { 'Retry-After': '1' }, body: '{}' });
     const { session } = demoSession(server, { clock, random: () => 0.999 });
@@ -84,7 +84,7 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('without Retry-After the waits are full-jitter exponential back-off', async () => {
-    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const clock = new ManualClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Auth/loginKey', { status: 503, body: '{}', times: 3 });
     const { session } = demoSession(server, {
@@ -158,7 +158,7 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('an answer slower than timeoutMs is a TimeoutError after the retries', async () => {
-    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const clock = new ManualClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Auth/loginKey', { delayMs: 60_000, times: 2 });
     const { session } = demoSession(server, {
@@ -187,7 +187,7 @@ describe('retries: network errors, 408, 429, 5xx', () => {
   });
 
   it('one slow answer is retried and the session still logs in', async () => {
-    const clock = new FakeClock(undefined, { timers: 'fake' });
+    const clock = new ManualClock(undefined, { timers: 'fake' });
     const server = await mockServer();
     server.inject('/Auth/loginKey', { delayMs: 60_000 });
     const { session } = demoSession(server, { clock, random: () => 0, timeoutMs: 200 });

@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFleet, startFleetWorker } from '@testmax/test-support/fleet-processes';
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthSession, memoryTokenStore, StoreError, type TokenStore } from '../src/index.js';
 import { fileTokenStore } from '../src/node.js';
 import { guardUnhandledRejections, recordingLogger } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import {
   closeServersAfterEach,
   DEMO_USER,
@@ -72,7 +72,7 @@ describe('a token store that fails never stops the API', () => {
   });
 
   it('a store that comes back is used again after its back-off: the token is shared again', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const server = await mockServer({ now: clock.now, tokenLifetimeSec: 1000 });
     const working = memoryTokenStore();
     let down = true;
@@ -201,7 +201,7 @@ describe('the rate limit of a session', () => {
   });
 
   it('a 429 that arrives anyway holds the next requests for its Retry-After', async () => {
-    const clock = new FakeClock(Date.UTC(2026, 0, 1), { timers: 'fake' });
+    const clock = new ManualClock(Date.UTC(2026, 0, 1), { timers: 'fake' });
     const server = await mockServer({ now: clock.now });
     const { session } = demoSession(server, { clock, retry: false, timeoutMs: 0 });
     await tokenOf(session);

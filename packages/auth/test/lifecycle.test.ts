@@ -1,7 +1,7 @@
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../src/index.js';
 import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import { closeServersAfterEach, demoSession, mockServer, tokenOf } from './helpers/server.js';
 
 guardUnhandledRejections();
@@ -16,7 +16,7 @@ async function setup(
     unauthorizedStyle?: 'status' | 'body';
   } = {},
 ) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const start = clock.now();
   const server = await mockServer({
     now: clock.now,

@@ -1,7 +1,7 @@
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthSession, ConfigError, ping } from '../src/index.js';
 import { guardUnhandledRejections } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import { closeServersAfterEach, DEMO_USER, mockServer } from './helpers/server.js';
 
 guardUnhandledRejections();
@@ -36,7 +36,7 @@ describe('options are checked when the session is made', () => {
   });
 
   it('an explicit undefined keeps the default instead of breaking the lifecycle', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const server = await mockServer({ now: clock.now, tokenLifetimeSec: 1000 });
     const session = new AuthSession({
       ...DEMO_USER,

@@ -1,8 +1,8 @@
 import { createClient } from '@testmax/client';
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthenticationError } from '../src/index.js';
 import { guardUnhandledRejections, rejectionOf } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import { closeServersAfterEach, demoSession, mockServer, observingFetch, tokenOf } from './helpers/server.js';
 
 guardUnhandledRejections();
@@ -110,7 +110,7 @@ describe('logout() while authenticated calls are in flight', () => {
   });
 
   it('a token renewed by a refresh that lost to logout is revoked, not left valid', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const server = await mockServer({ now: clock.now, tokenLifetimeSec: 1000 });
     const renewed: string[] = [];
     const { session, logger } = demoSession(server, {

@@ -1,3 +1,4 @@
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describeRateLimiterContract } from '@testmax/test-support/rate-limiter-contract';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   rateLimitWindowMs,
   StoreError,
 } from '../src/index.js';
-import { FakeClock } from './helpers/fake-clock.js';
 
 describeRateLimiterContract('createRateLimiter (in-process)', {
   shared: false,
@@ -40,7 +40,7 @@ function counter(limiter: ReturnType<typeof createRateLimiter>, request = search
 
 describe('createRateLimiter on a fake clock', () => {
   it('waits exactly until the oldest admission leaves the window (plus the margin)', async () => {
-    const clock = new FakeClock(0, { timers: 'fake' });
+    const clock = new ManualClock(0, { timers: 'fake' });
     const limiter = createRateLimiter({ rules: [{ limit: 2, windowMs: 1_000 }], marginMs: 50, clock });
     const { state, ask } = counter(limiter);
     void ask();
@@ -59,7 +59,7 @@ describe('createRateLimiter on a fake clock', () => {
   });
 
   it('is a sliding window: no burst of twice the limit around a window boundary', async () => {
-    const clock = new FakeClock(0, { timers: 'fake' });
+    const clock = new ManualClock(0, { timers: 'fake' });
     const limiter = createRateLimiter({ rules: [{ limit: 2, windowMs: 1_000 }], marginMs: 0, clock });
     const { state, ask } = counter(limiter);
     clock.set(900);
@@ -85,7 +85,7 @@ describe('createRateLimiter on a fake clock', () => {
   });
 
   it('pause holds for exactly its time, and a 429 pause in the middle of a queue keeps the order', async () => {
-    const clock = new FakeClock(0, { timers: 'fake' });
+    const clock = new ManualClock(0, { timers: 'fake' });
     const limiter = createRateLimiter({ rules: [{ limit: 10, windowMs: 1_000 }], clock });
     const order: number[] = [];
     limiter.pause(search, 2_000);
@@ -111,7 +111,7 @@ describe('createRateLimiter on a fake clock', () => {
       { limit: 200, windowMs: 60_000 },
       { path: '/History/retrieveBars', limit: 50, windowMs: 30_000 },
     ]);
-    const clock = new FakeClock(0, { timers: 'fake' });
+    const clock = new ManualClock(0, { timers: 'fake' });
     const limiter = createRateLimiter({ clock });
     const barsCount = counter(limiter, bars);
     for (let i = 0; i < 51; i += 1) void barsCount.ask();

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describe, expect, it } from 'vitest';
 import {
   AccountDisabledError,
@@ -13,7 +14,6 @@ import {
   TokenExpiredError,
 } from '../src/index.js';
 import { addSecret, guardUnhandledRejections, rejectionOf, showValue } from './helpers/capture.js';
-import { FakeClock } from './helpers/fake-clock.js';
 import {
   closeServersAfterEach,
   DEMO_USER,
@@ -67,7 +67,7 @@ describe('login, validate, logout, accounts against the mock server', () => {
 
   it.each(['token', 'newToken'] as const)('validate() adopts a renewed token sent as %s', async (field) => {
     // A refresh window as long as the lifetime makes the server renew on every validate.
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const server = await mockServer({
       validateTokenField: field,
       tokenLifetimeSec: 3600,

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HomeSandbox } from '@testmax/test-support/home-sandbox';
+import { runNode } from '@testmax/test-support/run-node';
 import { expect } from 'vitest';
 
 /**
@@ -25,44 +26,13 @@ export interface RunOptions {
 }
 
 /**
- * A throw-away user: its own HOME and XDG dirs, a clean environment (no TESTMAX_* from the
- * machine running the tests), and a record of every secret it has seen, so each run can check
- * that no key or token leaked into its output.
+ * A throw-away user (test-support's HOME sandbox: its own HOME and XDG dirs, a clean
+ * environment), with a record of every secret it has seen, so each run can check that no key
+ * or token leaked into its output.
  */
-export class Sandbox {
+export class Sandbox extends HomeSandbox {
   readonly secrets = new Set<string>();
   private readonly tokens = new Set<string>();
-
-  private constructor(readonly home: string) {}
-
-  static async create(): Promise<Sandbox> {
-    const home = await mkdtemp(join(tmpdir(), 'testmax-cli-test-'));
-    const sandbox = new Sandbox(home);
-    await mkdir(sandbox.cwd, { recursive: true });
-    return sandbox;
-  }
-
-  get cwd(): string {
-    return join(this.home, 'work');
-  }
-  get stateDir(): string {
-    return join(this.home, 'state', 'testmax');
-  }
-  get configFile(): string {
-    return join(this.home, 'config', 'testmax', 'config.json');
-  }
-
-  get env(): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      HOME: this.home,
-      XDG_CONFIG_HOME: join(this.home, 'config'),
-      XDG_STATE_HOME: join(this.home, 'state'),
-      XDG_CACHE_HOME: join(this.home, 'cache'),
-      TZ: 'UTC',
-      LANG: 'C.UTF-8',
-    };
-  }
 
   /** Remember a key so every later run checks its output for it. */
   secret(value: string): string {
@@ -77,32 +47,6 @@ export class Sandbox {
 
   async writeDotEnv(text: string): Promise<void> {
     await writeFile(join(this.cwd, '.env'), text, { mode: 0o600 });
-  }
-
-  /**
-   * Session files in the token cache (fileTokenStore's token files), parsed and shown as what
-   * they hold for a user: `{ baseUrl, userName, token, expiresAt }`, the expiry as the token
-   * says (null when it carries none); `{}` for a file that is not one.
-   */
-  async sessions(): Promise<{ file: string; body: Record<string, unknown> }[]> {
-    let names: string[] = [];
-    try {
-      names = await readdir(this.stateDir);
-    } catch {
-      return [];
-    }
-    const out = [];
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const file = join(this.stateDir, name);
-      // A FIFO or a device put there by a test on purpose: reading it would hang the test.
-      if (!(await lstat(file)).isFile()) continue;
-      try {
-        out.push({ file, body: asSession(JSON.parse(await readFile(file, 'utf8'))) });
-      } catch {
-        out.push({ file, body: {} }); // a corrupt file, written by a test on purpose
-      }
-    }
-    return out;
   }
 
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -134,10 +78,6 @@ export class Sandbox {
       expect(leaked, `a session token leaked into the output of testmax ${args.join(' ')}`).toBe(false);
     }
   }
-
-  async dispose(): Promise<void> {
-    await rm(this.home, { recursive: true, force: true });
-  }
 }
 
 function isOptionValue(args: string[], arg: string): boolean {
@@ -148,31 +88,13 @@ function isOptionValue(args: string[], arg: string): boolean {
 /** Longer than any command takes against a local server; a run past it hangs (killed, code null). */
 export const HANG_MS = 45_000;
 
-export function spawnCli(
+export async function spawnCli(
   args: string[],
   options: { env: Record<string, string>; cwd: string; stdin?: string },
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: options.env,
-      cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // A run that hangs is killed before the test times out, so the test reports it.
-      timeout: HANG_MS,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {}); // the CLI may exit before reading stdin
-    child.stdin.end(options.stdin ?? '');
-  });
+  // A run that hangs is killed before the test times out, so the test reports it.
+  const { code, stdout, stderr } = await runNode(BIN, args, { ...options, killAfterMs: HANG_MS });
+  return { code, stdout, stderr };
 }
 
 /** Parse the single JSON document a `--json` run printed (fails the test if there is not exactly one). */
@@ -211,28 +133,4 @@ export async function runToFile(
 export function hasControlCharacters(text: string): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   return /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text);
-}
-
-/** A token file as the session it stands for (see `Sandbox.sessions`). */
-function asSession(file: {
-  version?: unknown;
-  scope?: { baseUrl?: string; userName?: string };
-  token?: { value?: string; refused?: boolean };
-}): Record<string, unknown> {
-  const token = file.token?.value;
-  if (typeof token !== 'string') return {};
-  let exp: unknown;
-  try {
-    exp = (
-      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }
-    ).exp;
-  } catch {}
-  return {
-    version: file.version,
-    baseUrl: file.scope?.baseUrl,
-    userName: file.scope?.userName,
-    token,
-    expiresAt: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : null,
-    ...(file.token?.refused ? { refused: true } : {}),
-  };
 }

@@ -1,3 +1,4 @@
+import { ManualClock } from '@testmax/test-support/manual-clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEMO_USER,
@@ -22,8 +23,16 @@ async function start(options: MockServerOptions = {}): Promise<MockServer> {
 }
 
 /** A clock the test moves by hand. */
+/** The shared manual clock, moved in seconds here (the simulator counts token lifetimes in seconds). */
 function manualClock(start = Date.UTC(2026, 10, 24, 12)) {
-  const clock = { ms: start, now: () => clock.ms, advance: (sec: number) => (clock.ms += sec * 1000) };
+  const manual = new ManualClock(start);
+  const clock = {
+    get ms() {
+      return manual.now();
+    },
+    now: manual.now,
+    advance: (sec: number) => manual.advance(sec * 1000),
+  };
   return clock;
 }
 

@@ -5,6 +5,7 @@
  * (this package depends on neither: their tests depend on it).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from './manual-clock.js';
 import type { StoreBacking, StoreUnderTest } from './token-store-contract.js';
 
 export interface FleetSession {
@@ -44,19 +45,6 @@ export interface FleetContractOptions {
 
 const ALICE: FleetUser = { userName: 'alice@fleet.test', apiKey: 'tmx_fleet_alice_key_0001' };
 const BOB: FleetUser = { userName: 'bob@fleet.test', apiKey: 'tmx_fleet_bob_key_00002' };
-
-/** A clock whose `now` moves only when told (timers stay real): lifetimes pass in a line. */
-function manualClock(start = Date.UTC(2026, 0, 1)) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
-    clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
-}
 
 export function describeFleetContract(name: string, options: FleetContractOptions): void {
   describe(`sessions sharing a store: ${name}`, () => {
@@ -106,7 +94,7 @@ export function describeFleetContract(name: string, options: FleetContractOption
     });
 
     it('a session that finds a newer token in the store uses it instead of refreshing itself', async () => {
-      const clock = manualClock();
+      const clock = new ManualClock();
       server = await options.simulator({ users: [ALICE], now: clock.now, tokenLifetimeSec: 1000 });
       const [a, b] = [await session({ clock }), await session({ clock })];
       const first = await a.getSessionToken();
@@ -131,7 +119,7 @@ export function describeFleetContract(name: string, options: FleetContractOption
     });
 
     it('N sessions past the refresh point at once: one refresh, and nobody loses the session', async () => {
-      const clock = manualClock();
+      const clock = new ManualClock();
       server = await options.simulator({ users: [ALICE], now: clock.now, tokenLifetimeSec: 1000 });
       const fleet = await Promise.all(Array.from({ length: 4 }, () => session({ clock })));
       const first = await fleet[0]!.getSessionToken();

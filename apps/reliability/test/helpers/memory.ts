@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runNode } from '@testmax/test-support/run-node';
 
 /**
  * The most a process may reach (RSS high-water mark) to read one hostile answer. A bare Node
@@ -17,37 +17,21 @@ export interface MemoryRun {
 const SCRIPT = join(import.meta.dirname, '..', 'fixtures', 'memory-run.mjs');
 
 /** Run one SDK call (see fixtures/memory-run.mjs) in a child process; never hangs past `killAfterMs`. */
-export function runInChild(
+export async function runInChild(
   mode: 'ping' | 'fetch' | 'login',
   baseUrl: string,
   env: Record<string, string> = {},
   killAfterMs = 15_000,
 ): Promise<MemoryRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, mode, baseUrl], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: killAfterMs,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      try {
-        resolve({ ...(JSON.parse(stdout) as Omit<MemoryRun, 'stderr'>), stderr });
-      } catch {
-        reject(
-          new Error(`the child exited with ${code ?? signal} and printed no result:\n${stdout}\n${stderr}`),
-        );
-      }
-    });
+  const { code, signal, stdout, stderr } = await runNode(SCRIPT, [mode, baseUrl], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    killAfterMs,
   });
+  try {
+    return { ...(JSON.parse(stdout) as Omit<MemoryRun, 'stderr'>), stderr };
+  } catch {
+    throw new Error(`the child exited with ${code ?? signal} and printed no result:\n${stdout}\n${stderr}`);
+  }
 }
 
 /** Node flags that make a process write its RSS high-water mark (kB) to `file` as it exits. */

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterAll, expect } from 'vitest';
+import { leaksIn } from '@testmax/test-support/guards';
 import type { LogDetails, Logger } from '../../src/index.js';
 
 /**
@@ -49,22 +49,8 @@ export function showValue(value: unknown): void {
 }
 
 export function findLeaks(): string[] {
-  const leaks: string[] = [];
-  for (const text of shown) {
-    for (const secret of secrets) if (text.includes(secret)) leaks.push(text.slice(0, 200));
-  }
-  return leaks;
+  return leaksIn(shown, secrets);
 }
 
-/** Fail the file if any promise rejection went unhandled while it ran. */
-export function guardUnhandledRejections(): void {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown) => seen.push(reason);
-  process.on('unhandledRejection', listener);
-  afterAll(async () => {
-    // Give stray promises of the last test a chance to surface before checking.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    process.off('unhandledRejection', listener);
-    expect(seen.map((r) => String(r))).toEqual([]);
-  });
-}
+/** Fail the file if any promise rejection went unhandled while it ran (the shared guard). */
+export { guardUnhandledRejections } from '@testmax/test-support/guards';

@@ -1,4 +1,9 @@
-import type { Clock } from '../../src/index.js';
+/** The shape of a clock the SDK accepts (`AuthSession({ clock })`). */
+interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
 
 /**
  * A clock whose `now` moves only when told, shared by the session and the mock server so
@@ -9,7 +14,7 @@ import type { Clock } from '../../src/index.js';
  * fires only when `advance` reaches it, so a test can assert the exact wait the SDK chose
  * (`pendingDelays()`) and never sleeps for real.
  */
-export class FakeClock implements Clock {
+export class ManualClock implements Clock {
   #now: number;
   readonly #fake: boolean;
   readonly #timers = new Map<number, { at: number; callback: () => void }>();
