@@ -26,6 +26,7 @@ const FLEET_FILES = new Set([
   'file-token-store.ts',
   'store-link.ts',
   'session-limiter.ts',
+  'token-file.ts',
 ]);
 
 /** Lines of every .ts file under packages/auth/src (as `wc -l` counts them), fleet apart. */

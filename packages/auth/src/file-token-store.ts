@@ -1,17 +1,21 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from './errors.js';
 import { tokenStoreDir } from './node-paths.js';
 import { looseness } from './permissions.js';
 import { readRegularFile } from './regular-file.js';
+import { checkGeneration, checkLockTtl, checkTokenRecord, tokenScopeId } from './store-support.js';
 import {
-  checkGeneration,
-  checkLockTtl,
-  checkTokenRecord,
-  storedToken,
-  tokenScopeId,
-} from './store-support.js';
+  type FileState,
+  fsError,
+  loadLockfile,
+  parseState,
+  scopeRecord,
+  settled,
+  toStored,
+  writeAtomically,
+} from './token-file.js';
 import type { StoredToken, TokenRecord, TokenScope, TokenStore, TokenStoreLock } from './token-store.js';
 
 export { tokenStoreDir };
@@ -35,12 +39,6 @@ const MAX_FILE_BYTES = 64 * 1024;
 const MUTEX_STALE_MS = 10_000;
 /** Give up on the mutex after this, which is enough to outlive a crashed holder's. */
 const MUTEX_WAIT_MS = MUTEX_STALE_MS + 2_000;
-
-interface FileState {
-  scope: { baseUrl: string; userName: string; profile?: string };
-  token?: { value: string; generation: number; receivedAt: number; refused?: true };
-  lock?: { owner: string; expiresAt: number };
-}
 
 /**
  * Processes on one machine sharing a token: one 0600 file per base URL, user and profile,
@@ -284,126 +282,4 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
       });
     },
   };
-}
-
-/**
- * Loaded on first use: proper-lockfile brings graceful-fs and signal-exit (which hooks process
- * exit to remove held locks), which a program that only reads credentials should not pay for.
- */
-function loadLockfile(): Promise<typeof import('proper-lockfile')> {
-  return import('proper-lockfile').then((module) => module.default);
-}
-
-/** Argument checks throw synchronously; the interface promises rejections. */
-async function settled<T>(run: () => Promise<T>): Promise<T> {
-  return run();
-}
-
-function scopeRecord(scope: TokenScope): FileState['scope'] {
-  return {
-    baseUrl: scope.baseUrl,
-    userName: scope.userName,
-    ...(scope.profile ? { profile: scope.profile } : {}),
-  };
-}
-
-function toStored(token: FileState['token']): StoredToken | undefined {
-  if (!token) return undefined;
-  return storedToken(
-    { token: token.value, receivedAt: token.receivedAt, refused: token.refused },
-    token.generation,
-  );
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    // 'wx' with the mode: created 0600 (the umask can only take bits away), never chmod-ed
-    // later, so there is no moment at which another user could open it.
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => {});
-    throw error;
-  }
-}
-
-function parseState(text: string): FileState | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (v.version !== 1) return undefined;
-  const scope = v.scope as Record<string, unknown> | undefined;
-  if (
-    typeof scope !== 'object' ||
-    scope === null ||
-    typeof scope.baseUrl !== 'string' ||
-    typeof scope.userName !== 'string' ||
-    (scope.profile !== undefined && typeof scope.profile !== 'string')
-  ) {
-    return undefined;
-  }
-  const state: FileState = { scope: scope as FileState['scope'] };
-  const token = v.token as Record<string, unknown> | undefined;
-  if (token !== undefined) {
-    if (
-      typeof token !== 'object' ||
-      token === null ||
-      typeof token.value !== 'string' ||
-      token.value === '' ||
-      !Number.isSafeInteger(token.generation) ||
-      (token.generation as number) < 1 ||
-      !Number.isFinite(token.receivedAt) ||
-      (token.refused !== undefined && token.refused !== true)
-    ) {
-      return undefined;
-    }
-    state.token = token as FileState['token'];
-  }
-  const lock = v.lock as Record<string, unknown> | undefined;
-  if (lock !== undefined) {
-    if (
-      typeof lock !== 'object' ||
-      lock === null ||
-      typeof lock.owner !== 'string' ||
-      !Number.isFinite(lock.expiresAt)
-    ) {
-      return undefined;
-    }
-    state.lock = lock as FileState['lock'];
-  }
-  return state;
-}
-
-const FS_PROBLEMS: Record<string, string> = {
-  ENOTDIR: 'part of the path is a file, not a directory',
-  EEXIST: 'the path exists and is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  ELOOP: 'too many symbolic links',
-};
-
-function fsError(action: string, file: string, error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const problem = code ? `${code}${FS_PROBLEMS[code] ? `: ${FS_PROBLEMS[code]}` : ''}` : String(error);
-  return new StoreError(`Cannot ${action} the token file ${file} (${problem})`, {
-    advice: `pass fileTokenStore({ path }) a directory you can write, or fix this one`,
-    reason: 'invalid',
-    cause: error,
-  });
 }

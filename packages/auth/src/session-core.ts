@@ -8,12 +8,16 @@ import { authenticated } from './authenticated.js';
 import { type Endpoint, endpointOf } from './endpoints.js';
 import { type Envelope, REFUSED, readEnvelope, tokenFrom } from './envelope.js';
 import { ApiError, TokenExpiredError } from './errors.js';
-import { type KeeperServer, loggedOutError, type TokenKeeper } from './keeper.js';
-import type { LogFn } from './logger.js';
+import { type KeeperServer, loggedOutError, TokenKeeper } from './keeper.js';
+import { createLog, type LogFn } from './logger.js';
+import { type AuthSessionOptions, resolveLifecycle } from './options.js';
 import type { RedirectRule } from './redirect.js';
-import { type ApiRequest, jsonRequest } from './request.js';
-import { send } from './send.js';
+import { type ApiRequest, baseMatcher, jsonRequest } from './request.js';
+import { createTransport, send } from './send.js';
+import { sessionLimiter } from './session-limiter.js';
+import { StoreLink } from './store-link.js';
 import type { Token } from './token.js';
+import type { TokenScope } from './token-store.js';
 
 /** The SDK's own calls never follow a redirect (see redirect.ts). */
 export const REFUSE_REDIRECTS: RedirectRule = { kind: 'refuse' };
@@ -108,4 +112,41 @@ export async function authenticatedCall(
   throw new TokenExpiredError(`The TestMax API refused a freshly issued session token for POST ${path}`, {
     advice: 'check the base URL, then try again later',
   });
+}
+
+/**
+ * A session's wiring: its log, the transport to the API (rate-limited) and to other hosts, and
+ * the keeper with its store link. The store is never waited on longer than one request; a
+ * login holding the store's lock gets a little more than one attempt before another session
+ * may take over.
+ */
+export function createCore(
+  options: AuthSessionOptions,
+  scope: TokenScope & { baseUrl: string; userName: string },
+  given: { secrets: () => (string | undefined)[]; apiKey: () => string | undefined },
+): SessionCore {
+  const log = createLog(options.logger, given.secrets);
+  const other = createTransport(options, log, given.secrets);
+  const { clock, timeoutMs } = other;
+  const storeWaitMs = timeoutMs > 0 && timeoutMs < 3_600_000 ? timeoutMs : 15_000;
+  const core: { -readonly [K in keyof SessionCore]: SessionCore[K] } = {
+    baseUrl: scope.baseUrl,
+    userName: scope.userName,
+    keeper: undefined as unknown as TokenKeeper, // set just below: the keeper's server needs the core
+    api: { ...other, limiter: sessionLimiter(options.rateLimit, scope, clock, log) },
+    other,
+    isUnderBase: baseMatcher(scope.baseUrl),
+    log,
+    secrets: given.secrets,
+  };
+  core.keeper = new TokenKeeper({
+    server: keeperServer(core, given.apiKey),
+    store: options.store ? new StoreLink(options.store, scope, clock, log, storeWaitMs) : undefined,
+    canLogIn: given.apiKey() !== undefined,
+    clock,
+    policy: resolveLifecycle(options.lifecycle, options.refreshAt),
+    log,
+    lockTtlMs: storeWaitMs + 1_000,
+  });
+  return core;
 }

@@ -7,16 +7,13 @@ import { sessionFetch } from './authenticated.js';
 import { normalizeBaseUrl } from './base-url.js';
 import { ApiError, ConfigError, TokenExpiredError } from './errors.js';
 import { checkTokenOption } from './header-token.js';
-import { errorText, loggedOutError, TokenKeeper } from './keeper.js';
-import { createLog, type LogFn } from './logger.js';
+import { errorText, loggedOutError, type TokenKeeper } from './keeper.js';
+import type { LogFn } from './logger.js';
 import { createMiddleware } from './middleware.js';
-import { type AuthSessionOptions, type FromEnvOptions, resolveLifecycle } from './options.js';
+import type { AuthSessionOptions, FromEnvOptions } from './options.js';
 import { REDACTED } from './redact.js';
-import { baseMatcher, type FetchInput, KeptRequest } from './request.js';
-import { createTransport } from './send.js';
-import { authenticatedCall, keeperServer, type SessionCore } from './session-core.js';
-import { sessionLimiter } from './session-limiter.js';
-import { StoreLink } from './store-link.js';
+import { type FetchInput, KeptRequest } from './request.js';
+import { authenticatedCall, createCore, keeperServer, type SessionCore } from './session-core.js';
 import { checkTokenStore } from './store-support.js';
 import type { Token } from './token.js';
 
@@ -103,35 +100,15 @@ export class AuthSession {
     this.#apiKey = key;
     this.#logoutOnDispose = options.logoutOnDispose ?? options.store === undefined;
     const secrets = () => this.#secrets();
-    const log = createLog(options.logger, secrets);
-    this.#log = log;
-    const policy = resolveLifecycle(options.lifecycle, options.refreshAt);
-    const other = createTransport(options, log, secrets);
-    const { clock, timeoutMs } = other;
-    const scope = { baseUrl: this.baseUrl, userName: this.userName, profile: this.profile };
-    const api = { ...other, limiter: sessionLimiter(options.rateLimit, scope, clock, log) };
-    // The store is never waited on longer than one request; a login holding its lock gets a
-    // little more than one attempt before another session may take over.
-    const storeWaitMs = timeoutMs > 0 && timeoutMs < 3_600_000 ? timeoutMs : 15_000;
-    const core: { -readonly [K in keyof SessionCore]: SessionCore[K] } = {
-      baseUrl: this.baseUrl,
-      userName: this.userName,
-      keeper: undefined as unknown as TokenKeeper, // set just below: the keeper's server needs the core
-      api,
-      other,
-      isUnderBase: baseMatcher(this.baseUrl),
-      log,
-      secrets,
-    };
-    core.keeper = new TokenKeeper({
-      server: keeperServer(core, () => this.#apiKey),
-      store: options.store ? new StoreLink(options.store, scope, clock, log, storeWaitMs) : undefined,
-      canLogIn: key !== undefined,
-      clock,
-      policy,
-      log,
-      lockTtlMs: storeWaitMs + 1_000,
-    });
+    const core = createCore(
+      options,
+      { baseUrl: this.baseUrl, userName: this.userName, profile: this.profile },
+      {
+        secrets,
+        apiKey: () => this.#apiKey,
+      },
+    );
+    this.#log = core.log;
     this.#core = core;
     this.#keeper = core.keeper;
     if (initialToken) this.#keeper.seed(initialToken);
