@@ -125,7 +125,7 @@ describe('testing with the mock server', () => {
 describe('running a fleet', () => {
   test('three bots on one machine share one login through the file store', async () => {
     loginToMockServer();
-    await runExample(await example('fleet.md', 'fleet-one-machine'));
+    await runExample(await example('guide/fleet.md', 'fleet-one-machine'));
     const account = DEMO_USER.accounts.find((a) => a.canTrade)!.name;
     expect(logged).toEqual(['ES', 'NQ', 'CL'].map((bot) => `${bot}: trading on ${account}`));
     expect(server.calls('/Auth/loginKey')).toBe(1);
@@ -137,8 +137,8 @@ describe('running a fleet', () => {
     await using redis = await startRedisServer();
     loginToMockServer();
     process.env.REDIS_URL = redis.url;
-    await runExample(await example('fleet.md', 'fleet-redis'));
-    await runExample(await example('fleet.md', 'fleet-redis'));
+    await runExample(await example('guide/fleet.md', 'fleet-redis'));
+    await runExample(await example('guide/fleet.md', 'fleet-redis'));
     const active = DEMO_USER.accounts.filter((a) => a.canTrade).length;
     expect(logged).toEqual([`${active} active accounts`, `${active} active accounts`]);
     // The second bot found the first one's token in Redis: one login between them (the first
