@@ -1,16 +1,35 @@
 // Import one of the workspace's TypeScript test helpers (packages/test-support) from a plain
-// benchmark: esbuild strips the types, and the module runs from a data: URL with its own file
-// URL put back for `import.meta.url`. Only for helpers whose imports are Node built-ins.
+// benchmark: esbuild bundles it with the helpers it imports (packages stay external), each
+// file's `import.meta.url` kept as its own file URL, and the result runs from a data: URL.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { load } from './deps.mjs';
 
 export async function importTs(path) {
-  const { transform } = await load('esbuild');
-  const source = readFileSync(path, 'utf8').replaceAll(
-    'import.meta.url',
-    JSON.stringify(pathToFileURL(path).href),
-  );
-  const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
+  const { build } = await load('esbuild');
+  const keepFileUrl = {
+    name: 'keep-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => ({
+        contents: readFileSync(args.path, 'utf8').replaceAll(
+          'import.meta.url',
+          JSON.stringify(pathToFileURL(args.path).href),
+        ),
+        loader: 'ts',
+      }));
+    },
+  };
+  const result = await build({
+    entryPoints: [path],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+    plugins: [keepFileUrl],
+  });
+  const code = result.outputFiles[0].text;
   return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 }
