@@ -97,7 +97,7 @@ describe('pnpm lint (scripts/lint.mjs)', () => {
     expect(code).toBe(1);
   });
 
-  it('checks the examples of x-protocol-responses, and counts their components as used', () => {
+  it('checks the examples of x-testmax-protocol-responses, and counts their components as used', () => {
     const dir = copyOfSpec();
     const file = join(dir, 'openapi.yaml');
     const source = readFileSync(file, 'utf8');
@@ -135,9 +135,9 @@ describe('package exports', () => {
 describe('the bundle (dist/openapi.json)', () => {
   const bundle = JSON.parse(readFileSync(join(specDir, 'dist', 'openapi.json'), 'utf8'));
 
-  it('keeps x-protocol-responses as refs to component responses', () => {
-    const protocol = bundle['x-protocol-responses'] as Record<string, { $ref: string }>;
-    expect(Object.keys(protocol)).toEqual(['404', '405', '413', '429', '5XX']);
+  it('keeps x-testmax-protocol-responses as refs to component responses', () => {
+    const protocol = bundle['x-testmax-protocol-responses'] as Record<string, { $ref: string }>;
+    expect(Object.keys(protocol)).toEqual(['404', '405', '409', '413', '429', '500', '502', '503', '504']);
     for (const response of Object.values(protocol)) {
       expect(response.$ref).toMatch(/^#\/components\/responses\//);
       expect(bundle.components.responses[response.$ref.split('/').pop()!]).toBeDefined();

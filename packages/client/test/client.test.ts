@@ -137,7 +137,10 @@ describe('createClient against the simulator', () => {
     });
     expect(response.status).toBe(400);
     expect(data).toBeUndefined();
-    expect(error).toMatchObject({ status: 400, detail: 'The field onlyActiveAccounts must be a boolean.' });
+    expect(error).toMatchObject({
+      status: 400,
+      detail: 'The field onlyActiveAccounts must be a boolean or null.',
+    });
   });
 
   it('exposes a 429 and its Retry-After header on the response', async () => {

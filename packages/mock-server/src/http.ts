@@ -61,12 +61,16 @@ export function sendProblem(
 
 const PROBLEM_TYPES: Record<number, string> = {
   400: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+  403: 'https://tools.ietf.org/html/rfc9110#section-15.5.4',
   404: 'https://tools.ietf.org/html/rfc9110#section-15.5.5',
   405: 'https://tools.ietf.org/html/rfc9110#section-15.5.6',
+  409: 'https://tools.ietf.org/html/rfc9110#section-15.5.10',
   413: 'https://tools.ietf.org/html/rfc9110#section-15.5.14',
   429: 'https://tools.ietf.org/html/rfc6585#section-4',
   500: 'https://tools.ietf.org/html/rfc9110#section-15.6.1',
+  502: 'https://tools.ietf.org/html/rfc9110#section-15.6.3',
   503: 'https://tools.ietf.org/html/rfc9110#section-15.6.4',
+  504: 'https://tools.ietf.org/html/rfc9110#section-15.6.5',
 };
 
 export class BodyTooLargeError extends Error {}

@@ -135,10 +135,14 @@ function describe(error: ErrorObject): [field: string, message: string] {
       return [field, `The field ${field} is required.`];
     }
     case 'type': {
-      const type = String(error.params.type);
-      if (at.length === 0) return ['$', `The request body must be ${TYPE_NAMES[type] ?? type}.`];
+      // A nullable field's type is a list ("boolean,null"): "a boolean or null".
+      const type = String(error.params.type)
+        .split(',')
+        .map((one) => TYPE_NAMES[one] ?? one)
+        .join(' or ');
+      if (at.length === 0) return ['$', `The request body must be ${type}.`];
       const field = name(at);
-      return [field, `The field ${field} must be ${TYPE_NAMES[type] ?? type}.`];
+      return [field, `The field ${field} must be ${type}.`];
     }
     default: {
       const field = at.length === 0 ? '$' : name(at);
@@ -157,6 +161,7 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'a boolean',
   integer: 'an integer',
   number: 'a number',
+  null: 'null',
 };
 
 const key = (path: string, method: string) => `${method.toLowerCase()} ${path}`;

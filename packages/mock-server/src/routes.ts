@@ -119,7 +119,8 @@ const searchAccounts: Route = {
   path: '/Account/search',
   method: 'POST',
   handle(context) {
-    const only = (context.body as { onlyActiveAccounts?: boolean }).onlyActiveAccounts;
+    // null means "not set", like absent: generated models in several languages send it that way.
+    const only = (context.body as { onlyActiveAccounts?: boolean | null }).onlyActiveAccounts === true;
     return authenticated(context, { accounts: [] }, ({ user }) => {
       const accounts = (user.accounts ?? []).filter((account) => !only || account.canTrade);
       return { kind: 'json', body: { ...OK, accounts: accounts.map((account) => ({ ...account })) } };

@@ -49,6 +49,9 @@ describe('the spec check used by every test', () => {
       { method: 'GET', path: '/Status/ping', ...problem(413) },
     ],
     ['a 5xx on an unknown path (protocol-level)', { path: '/Order/place', ...problem(502) }],
+    ['a 504 problem document', problem(504)],
+    ['a 403 on an operation that takes a bearer', { path: '/Account/search', ...problem(403) }],
+    ['a 409 on any path (protocol-level)', { method: 'GET', path: '/Status/ping', ...problem(409) }],
     [
       'a bare 401 with WWW-Authenticate',
       {
@@ -79,6 +82,8 @@ describe('the spec check used by every test', () => {
     ['a body that is not JSON', { body: '<html>' }, /not JSON/],
     ['an undeclared content type', { contentType: 'text/html' }, /content type/],
     ['an undocumented status', { status: 418 }, /not documented/],
+    ['a server error the spec does not name (it lists 500, 502, 503, 504)', problem(501), /not documented/],
+    ['a 403 on the login, which takes no bearer', problem(403), /not documented/],
     [
       'a body on a 401 that has none',
       { path: '/Auth/validate', status: 401, body: '{}', headers: { 'www-authenticate': 'Bearer' } },

@@ -21,3 +21,12 @@ export async function deadUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return url;
 }
+
+/**
+ * A loopback port free right now, for a process that must be told its port (`--port N`, as a
+ * README starts it). Another process could take it before ours binds; on a test machine that is
+ * rare enough, and the process then fails loudly (EADDRINUSE), never silently.
+ */
+export async function freeLoopbackPort(): Promise<number> {
+  return Number(new URL(await deadUrl()).port);
+}

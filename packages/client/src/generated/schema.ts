@@ -116,6 +116,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * ErrorCode
+         * Format: int32
          * @description The vendor's error code: 0 on success, non-zero on failure. Known codes: 0 success,
          *     1 user not found, 3 invalid credentials (also a missing field, a disabled account, or a
          *     rejected token on an authenticated call), 9 Pro subscription required, 99 internal error.
@@ -128,6 +130,7 @@ export interface components {
          */
         ErrorCode: number;
         /**
+         * ResponseEnvelope
          * @description The envelope every JSON response carries.
          * @example {
          *       "success": true,
@@ -143,11 +146,13 @@ export interface components {
             errorMessage: string | null;
         };
         /**
+         * EmptyRequest
          * @description An empty JSON object (the body may also be left out). Any field is refused with a 400.
          * @example {}
          */
         EmptyRequest: Record<string, never>;
         /**
+         * LoginApiKeyRequest
          * @description Credentials for an API-key login. Other fields are refused with a 400; a missing or
          *     empty `userName` or `apiKey` is answered in-band (`errorCode` 3).
          */
@@ -158,12 +163,14 @@ export interface components {
              */
             userName: string;
             /**
+             * Format: password
              * @description The API key from the TestMax dashboard. A secret.
              * @example tmx_example_3f9a1c2b7d4e8f60a1b2c3d4e5f6a7b8
              */
             apiKey: string;
         };
         /**
+         * LoginResponse
          * @description The envelope plus the session token, which is always present when `success` is true.
          * @example {
          *       "success": true,
@@ -177,6 +184,7 @@ export interface components {
             token?: string | null;
         };
         /**
+         * ValidateResponse
          * @description The envelope plus the current or refreshed token. When `success` is true, at least one
          *     of `token` (TestMax) and `newToken` (ProjectX Gateway) is a string.
          * @example {
@@ -193,16 +201,18 @@ export interface components {
             newToken?: string | null;
         };
         /**
+         * AccountSearchRequest
          * @description Filters for the account search. Other fields (a typo such as `onlyActive`) are refused with a 400.
          * @example {
          *       "onlyActiveAccounts": true
          *     }
          */
         AccountSearchRequest: {
-            /** @description When true, only accounts that can trade are returned. */
-            onlyActiveAccounts?: boolean;
+            /** @description When true, only accounts that can trade are returned. False, null or absent returns them all. */
+            onlyActiveAccounts?: boolean | null;
         };
         /**
+         * TradingAccount
          * @description A trading account of the authenticated user.
          * @example {
          *       "id": 7001,
@@ -212,16 +222,23 @@ export interface components {
          *     }
          */
         TradingAccount: {
-            /** @description The account id. */
+            /**
+             * Format: int64
+             * @description The account id.
+             */
             id: number;
             /** @description The account name, as shown in the dashboard. */
             name: string;
-            /** @description The account balance in USD. */
+            /**
+             * Format: double
+             * @description The account balance in USD.
+             */
             balance: number;
             /** @description Whether the account is active and may trade. */
             canTrade: boolean;
         };
         /**
+         * AccountSearchResponse
          * @description The envelope plus the matching accounts. `accounts` is always present: the accounts when
          *     `success` is true, an empty list when it is false.
          * @example {
@@ -236,16 +253,25 @@ export interface components {
             accounts: components["schemas"]["TradingAccount"][];
         };
         /**
+         * RetryAfter
          * @description The value of a `Retry-After` header (RFC 9110), as delay-seconds or an HTTP date.
          * @example 2
          * @example Wed, 25 Nov 2026 07:28:00 GMT
          */
         RetryAfter: string;
         /**
+         * ProblemDetails
          * @description An RFC 9457 problem document, as ASP.NET Core sends for protocol-level errors.
          * @example {
-         *       "title": "Too Many Requests",
-         *       "status": 429
+         *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+         *       "title": "Bad Request",
+         *       "status": 400,
+         *       "detail": "The field onlyActive is not allowed.",
+         *       "errors": {
+         *         "onlyActive": [
+         *           "The field onlyActive is not allowed."
+         *         ]
+         *       }
          *     }
          */
         ProblemDetails: {
@@ -253,7 +279,10 @@ export interface components {
             type?: string;
             /** @description A short summary of the problem. */
             title: string;
-            /** @description The HTTP status code. */
+            /**
+             * Format: int32
+             * @description The HTTP status code.
+             */
             status: number;
             /** @description An explanation specific to this occurrence. */
             detail?: string;
@@ -318,6 +347,24 @@ export interface components {
             };
             content?: never;
         };
+        /** @description The bearer token is valid, but its user may not do this (for example, API access is not enabled for the account). Do not retry and do not log in again; the answer will be the same. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request conflicts with the current state of the resource. The vendor lists 409 among its statuses without saying when; do not retry the same request. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
         /** @description Rate limited. Wait for `Retry-After` before retrying. */
         TooManyRequests: {
             headers: {
@@ -328,14 +375,38 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /**
-         * @description The service failed or is unavailable. Safe to retry with backoff; a 503 may carry
-         *     `Retry-After`.
-         */
-        ServerError: {
+        /** @description The service failed while handling the request. Retry with backoff. */
+        InternalServerError: {
             headers: {
-                /** @description On a 503, how long to wait before retrying, as delay-seconds or an HTTP date. */
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description A proxy in front of the service got no valid answer from it. Safe to retry with backoff. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The service is unavailable (overloaded or in maintenance). Safe to retry with backoff, after `Retry-After` when it is present. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description How long to wait before retrying, as delay-seconds or an HTTP date. Optional on a 503. */
                 "Retry-After"?: components["schemas"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description A proxy in front of the service gave up waiting for it. Safe to retry with backoff. */
+        GatewayTimeout: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -371,8 +442,13 @@ export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseMethodNotAllowed = components['responses']['MethodNotAllowed'];
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseForbidden = components['responses']['Forbidden'];
+export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
-export type ResponseServerError = components['responses']['ServerError'];
+export type ResponseInternalServerError = components['responses']['InternalServerError'];
+export type ResponseBadGateway = components['responses']['BadGateway'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
+export type ResponseGatewayTimeout = components['responses']['GatewayTimeout'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type HeaderWwwAuthenticate = components['headers']['WWW-Authenticate'];
 export type HeaderAllow = components['headers']['Allow'];
@@ -403,7 +479,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     validateToken: {
@@ -431,9 +510,13 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     logout: {
@@ -461,9 +544,13 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     ping: {
@@ -485,7 +572,10 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     searchAccounts: {
@@ -512,9 +602,13 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
 }

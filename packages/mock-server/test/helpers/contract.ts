@@ -19,8 +19,8 @@ interface ResponseObject {
 type Responses = Record<string, ResponseObject>;
 interface OpenApiDocument {
   paths: Record<string, Record<string, { responses: Responses }>>;
-  /** Answers no operation owns (404, 405, 413, 429, 5XX): see the spec's "Protocol-level errors". */
-  'x-protocol-responses': Responses;
+  /** Answers no operation owns (404, 405, 409, 413, 429, 5xx): see the spec's "Protocol-level errors". */
+  'x-testmax-protocol-responses': Responses;
 }
 
 /** The bundled document other languages consume: the simulator must answer exactly as it says. */
@@ -60,7 +60,7 @@ export interface ObservedResponse {
 
 /**
  * Check one response against the spec. The status must be declared by the operation (exact, or
- * its `5XX` range) or, failing that, be one of the document's `x-protocol-responses` (the only
+ * a range such as `4XX`) or, failing that, be one of the document's `x-testmax-protocol-responses` (the only
  * answers for a path or method no operation has); every required header must be present and
  * every documented header valid; the media type must be one the response declares; and the body
  * must validate against that media type's schema. Throws with every problem found.
@@ -94,7 +94,8 @@ function problemsWith(response: ObservedResponse): string[] {
         `/paths/${escapePointer(specPath!)}/${method.toLowerCase()}/responses`,
       )
     : undefined;
-  const found = declared ?? lookup(spec['x-protocol-responses'], status, '/x-protocol-responses', false);
+  const found =
+    declared ?? lookup(spec['x-testmax-protocol-responses'], status, '/x-testmax-protocol-responses', false);
   if (!found) {
     return operation
       ? [`status ${status} is not documented for ${method} ${specPath}, nor as a protocol-level response`]

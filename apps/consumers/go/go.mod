@@ -1,0 +1,3 @@
+module testmax.local/consumer
+
+go 1.19
