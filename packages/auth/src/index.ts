@@ -24,6 +24,7 @@ export type { LogDetails, Logger } from './logger.js';
 export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
 export type { AuthSessionOptions, FromEnvOptions, LoadCredentialsOptions } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
+export { createPublicFetch, type PublicFetchOptions } from './public-fetch.js';
 export { rateLimitWindowMs } from './rate-limit-rules.js';
 export {
   GATEWAY_RATE_LIMITS,

@@ -21,6 +21,7 @@ const commands: Record<CommandName, () => Promise<CommandModule>> = {
   token: () => import('./commands/token.js'),
   logout: () => import('./commands/logout.js'),
   accounts: () => import('./commands/accounts.js'),
+  api: () => import('./commands/api.js'),
   completion: () => import('./commands/completion.js'),
 };
 

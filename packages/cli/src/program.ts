@@ -1,5 +1,7 @@
 import { Argument, Command, Option } from 'commander';
+import type { RawField } from './api/fields.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { apiHelp } from './api/help.js';
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
 import { quoteWord, suggestion } from './usage.js';
 
@@ -18,6 +20,7 @@ export type CommandName =
   | 'token'
   | 'logout'
   | 'accounts'
+  | 'api'
   | 'completion';
 
 /** Runs a command; the CLI's entry point supplies it so command modules load only when used. */
@@ -176,6 +179,37 @@ Example:
     .description('list your trading accounts')
     .option('--active', 'only active accounts (onlyActiveAccounts: true)')
     .action(action('accounts'));
+
+  // -f and -F fill one list, so the body keeps the order they were typed in (`a[]` items).
+  const fields: RawField[] = [];
+  const collect = (typed: boolean) => (text: string) => {
+    fields.push({ typed, text });
+    return fields;
+  };
+  const repeat = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('api')
+    .description('call any TestMax endpoint with the session and print the answer')
+    .argument('<path>', 'the endpoint, e.g. Account/search (known paths are checked against the spec)')
+    .addOption(
+      new Option('-X, --method <method>', "HTTP method (default: the spec's for a known path, else POST)"),
+    )
+    .addOption(
+      new Option('-f, --raw-field <name=value>', 'a body field sent as text (repeatable)').argParser(
+        collect(false),
+      ),
+    )
+    .addOption(
+      new Option(
+        '-F, --field <name=value>',
+        'a body field typed as JSON: true, false, null, numbers; @file reads a file, @- stdin (repeatable)',
+      ).argParser(collect(true)),
+    )
+    .option('--input <file>', 'the request body from a file of JSON (- for standard input)')
+    .option('-H, --header <name:value>', 'an extra request header (repeatable; never Authorization)', repeat)
+    .option('-i, --include', 'print the status line and the response headers before the body')
+    .addHelpText('after', () => apiHelp())
+    .action(action('api'));
 
   program
     .command('completion')

@@ -31,8 +31,12 @@ export function openCache(context: Context): TokenCache {
   return new TokenCache(stateDir(context.env), (message) => context.output.warn(message));
 }
 
-export async function prepare(context: Context, flags: { userName?: string } = {}): Promise<Prepared> {
-  const chain = readChain(context, flags);
+export async function prepare(
+  context: Context,
+  flags: { userName?: string } = {},
+  /** The chain, when the command has read it already (its warnings are said once). */
+  chain: Chain = readChain(context, flags),
+): Promise<Prepared> {
   const cache = openCache(context);
   const baseUrl = chain.baseUrl.value;
   let user = chain.userName;

@@ -43,14 +43,17 @@ async function readCapped(stream: NodeJS.ReadableStream, what: string): Promise<
 /**
  * The text of `path` (`-` is standard input), for `--input` and `-F name=@path`. Named pipes
  * are read (`--input <(jq …)` is a pipe); a directory or a device that never ends is refused.
- * `what` names the flag in messages: "--input", "-F note=@".
+ * `described` is the argument as typed, for messages: "--input body.json", "-F note=@note.txt".
  */
-export async function readInput(path: string, what: string, stdin: NodeJS.ReadableStream): Promise<string> {
-  if (path === '-') return readCapped(stdin, `${what} (standard input)`);
+export async function readInput(
+  path: string,
+  described: string,
+  stdin: NodeJS.ReadableStream,
+): Promise<string> {
+  if (path === '-') return readCapped(stdin, `${described} (standard input)`);
   if (path === '') {
-    throw new CliError(ExitCode.usage, `${what} needs a file name (or - for standard input).`);
+    throw new CliError(ExitCode.usage, `${described} needs a file name (or - for standard input).`);
   }
-  const described = `${what} ${path}`;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
