@@ -5,6 +5,14 @@ import { apiHelp } from './api/help.js';
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
 import { quoteWord, suggestion } from './usage.js';
 
+/** Options that may be given more than once (-f, -F, -H): completion offers them again. */
+export const repeatableOptions = new WeakSet<Option>();
+
+function repeatable(option: Option): Option {
+  repeatableOptions.add(option);
+  return option;
+}
+
 /** The options every command accepts, wherever they appear on the line. */
 export interface GlobalOptions {
   baseUrl?: string;
@@ -195,18 +203,29 @@ Example:
       new Option('-X, --method <method>', "HTTP method (default: the spec's for a known path, else POST)"),
     )
     .addOption(
-      new Option('-f, --raw-field <name=value>', 'a body field sent as text (repeatable)').argParser(
-        collect(false),
+      repeatable(
+        new Option('-f, --raw-field <name=value>', 'a body field sent as text (repeatable)').argParser(
+          collect(false),
+        ),
       ),
     )
     .addOption(
-      new Option(
-        '-F, --field <name=value>',
-        'a body field typed as JSON: true, false, null, numbers; @file reads a file, @- stdin (repeatable)',
-      ).argParser(collect(true)),
+      repeatable(
+        new Option(
+          '-F, --field <name=value>',
+          'a body field typed as JSON: true, false, null, numbers; @file reads a file, @- stdin (repeatable)',
+        ).argParser(collect(true)),
+      ),
     )
     .option('--input <file>', 'the request body from a file of JSON (- for standard input)')
-    .option('-H, --header <name:value>', 'an extra request header (repeatable; never Authorization)', repeat)
+    .addOption(
+      repeatable(
+        new Option(
+          '-H, --header <name:value>',
+          'an extra request header (repeatable; never Authorization)',
+        ).argParser(repeat),
+      ),
+    )
     .option('-i, --include', 'print the status line and the response headers before the body')
     .addHelpText('after', () => apiHelp())
     .action(action('api'));

@@ -1,9 +1,10 @@
-import { OPERATIONS } from '../generated/operations.js';
+import { apiOperations } from './target.js';
 
 /** The operations of the spec, one line each, for `testmax api --help` and the docs. */
 export function knownOperationLines(): string[] {
-  const width = Math.max(...OPERATIONS.map((operation) => operation.path.length + operation.method.length));
-  return OPERATIONS.map((operation) => {
+  const operations = apiOperations();
+  const width = Math.max(...operations.map((operation) => operation.path.length + operation.method.length));
+  return operations.map((operation) => {
     const name = `${operation.method} ${operation.path.slice(1)}`;
     const fields = operation.body?.fields.map((field) => `${field.name}${field.required ? '' : '?'}: ${field.type}`);
     const details = [

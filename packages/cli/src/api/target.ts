@@ -22,9 +22,19 @@ const SESSION_PATHS: Record<string, string> = {
   '/auth/logout': 'logging out is `testmax logout` (it also forgets the saved key)',
 };
 
-/** The spec's paths without the leading slash, as they are typed and completed. */
+/** True for the endpoints `testmax api` leaves to their own commands. */
+export function isSessionPath(path: string): boolean {
+  return Object.hasOwn(SESSION_PATHS, `/${path.replace(/^\/+/, '')}`.toLowerCase());
+}
+
+/** The spec's operations `testmax api` calls (the session's own endpoints left out). */
+export function apiOperations(): Operation[] {
+  return OPERATIONS.filter((operation) => !isSessionPath(operation.path));
+}
+
+/** Their paths without the leading slash, as they are typed and completed. */
 export function knownPaths(): string[] {
-  return [...new Set(OPERATIONS.map((operation) => operation.path.slice(1)))];
+  return [...new Set(apiOperations().map((operation) => operation.path.slice(1)))];
 }
 
 /**
