@@ -13,12 +13,14 @@ function specOf(program: Command): Spec {
   return {
     globals: visible([...program.options, ...helpOptions(program)]),
     // Commands whose names start with __ serve the scripts themselves (profile names).
-    commands: program.commands.filter((command) => !command.name().startsWith('__')).map((command) => ({
-      name: command.name(),
-      description: command.description(),
-      options: visible(command.options),
-      choices: command.registeredArguments.flatMap((argument) => argument.argChoices ?? []),
-    })),
+    commands: program.commands
+      .filter((command) => !command.name().startsWith('__'))
+      .map((command) => ({
+        name: command.name(),
+        description: command.description(),
+        options: visible(command.options),
+        choices: command.registeredArguments.flatMap((argument) => argument.argChoices ?? []),
+      })),
   };
 }
 
@@ -52,7 +54,9 @@ function apiCompletion(): ApiCompletion {
   }
   return {
     paths: [...fields.keys()],
-    fields: [...fields].filter(([, entry]) => entry.names.length > 0).map(([path, entry]) => ({ path, ...entry })),
+    fields: [...fields]
+      .filter(([, entry]) => entry.names.length > 0)
+      .map(([path, entry]) => ({ path, ...entry })),
   };
 }
 
@@ -81,7 +85,9 @@ function bash(spec: Spec): string {
     .join('\n');
   const fieldCases = (typed: boolean) =>
     api.fields
-      .map((entry) => `        ${entry.path}) candidates=${singleQuoted(fieldWords(entry, typed).join(' '))} ;;`)
+      .map(
+        (entry) => `        ${entry.path}) candidates=${singleQuoted(fieldWords(entry, typed).join(' '))} ;;`,
+      )
       .join('\n');
   return `# bash completion for testmax (testmax completion bash)
 
@@ -315,7 +321,10 @@ function fish(spec: Spec): string {
   const fieldCases = api.fields
     .map(
       (entry) =>
-        `        case ${entry.path}\n            printf '%s\\n' ${fieldWords(entry, false).join(' ')}\n            test "$argv[1]" = typed; and printf '%s\\n' ${fieldWords(entry, true)
+        `        case ${entry.path}\n            printf '%s\\n' ${fieldWords(entry, false).join(' ')}\n            test "$argv[1]" = typed; and printf '%s\\n' ${fieldWords(
+          entry,
+          true,
+        )
           .filter((word) => !word.endsWith('='))
           .join(' ')}`,
     )

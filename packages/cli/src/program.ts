@@ -1,7 +1,7 @@
 import { Argument, Command, Option } from 'commander';
 import type { RawField } from './api/fields.js';
-import { CliError, ExitCode } from './exit-codes.js';
 import { apiHelp } from './api/help.js';
+import { CliError, ExitCode } from './exit-codes.js';
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
 import { quoteWord, suggestion } from './usage.js';
 

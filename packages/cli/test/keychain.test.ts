@@ -43,7 +43,10 @@ describe.runIf(secretServiceAvailable())('the OS keychain on a real Secret Servi
     expect(readEntryDirectly(service.env, entry.service, entry.account)).toBe(KEY);
     expect(await keychain.get(scope)).toEqual({ ok: true, value: KEY });
     // The user name is compared without case, as the API does.
-    expect(await keychain.get({ ...scope, userName: 'trader@example.com' })).toEqual({ ok: true, value: KEY });
+    expect(await keychain.get({ ...scope, userName: 'trader@example.com' })).toEqual({
+      ok: true,
+      value: KEY,
+    });
 
     expect(await keychain.delete(scope)).toEqual({ ok: true, value: true });
     expect(readEntryDirectly(service.env, entry.service, entry.account)).toBeNull();
@@ -87,9 +90,12 @@ describe.runIf(secretServiceAvailable())('a keychain that refuses or never answe
   it('a bus that accepts and never answers: given up after the timeout, the helper killed', async () => {
     const bus = await startSilentBus();
     try {
-      const keychain = osKeychain({ PATH: process.env.PATH ?? '', DBUS_SESSION_BUS_ADDRESS: bus.address }, {
-        timeoutMs: 1_500,
-      });
+      const keychain = osKeychain(
+        { PATH: process.env.PATH ?? '', DBUS_SESSION_BUS_ADDRESS: bus.address },
+        {
+          timeoutMs: 1_500,
+        },
+      );
       const result = await keychain.get(scope);
       expect(result).toMatchObject({ ok: false, kind: 'timeout' });
       if (!result.ok) expect(result.reason).toMatch(/did not answer within 1\.5 s/);

@@ -54,12 +54,17 @@ function describe(error: SchemaError, body: unknown, operation: Operation): { te
       };
     }
     case 'required':
-      return { text: `the required field ${field ? `${field}.` : ''}${String(error.params.missingProperty)} is missing` };
+      return {
+        text: `the required field ${field ? `${field}.` : ''}${String(error.params.missingProperty)} is missing`,
+      };
     case 'type': {
       const value = valueAt(body, error.instancePath);
       const wanted = String(error.params.type);
       const typedText =
-        typeof value === 'string' && wanted !== 'string' && field !== '' && /^(true|false|null|-?\d[\d.eE+-]*)$/.test(value);
+        typeof value === 'string' &&
+        wanted !== 'string' &&
+        field !== '' &&
+        /^(true|false|null|-?\d[\d.eE+-]*)$/.test(value);
       return {
         text: `${where} must be ${wanted === 'object' ? 'an object' : wanted}, not ${kindOf(value)}`,
         ...(typedText ? { hint: `-f sends text; -F ${field}=… sends ${wanted} values.` } : {}),
@@ -96,9 +101,14 @@ export async function checkBody(body: unknown, operation: Operation): Promise<vo
   };
   const first = [...errors].sort((a, b) => rank(a) - rank(b))[0];
   const label = `${operation.method} ${operation.path.slice(1)}`;
-  if (!first) throw new CliError(ExitCode.usage, `The body does not match ${label}'s request schema; nothing was sent.`);
+  if (!first)
+    throw new CliError(
+      ExitCode.usage,
+      `The body does not match ${label}'s request schema; nothing was sent.`,
+    );
   const { text, hint } = describe(first, body, operation);
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  const more =
+    errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
   throw new CliError(
     ExitCode.usage,
     `The body does not match ${label}'s request schema: ${text}${more}; nothing was sent.`,

@@ -45,11 +45,7 @@ export function parseFieldName(name: string, flag: string): string[] {
  * text (`@-`: standard input); anything else is a string. A number JavaScript cannot hold
  * exactly is refused rather than sent rounded.
  */
-export async function typedValue(
-  value: string,
-  name: string,
-  readFile: ReadFieldFile,
-): Promise<JsonValue> {
+export async function typedValue(value: string, name: string, readFile: ReadFieldFile): Promise<JsonValue> {
   if (value === 'true') return true;
   if (value === 'false') return false;
   if (value === 'null') return null;
@@ -81,7 +77,9 @@ function place(target: JsonObject, keys: string[], value: JsonValue, flag: strin
     const nextIsArray = !last && keys[depth + 1] === '';
     if (Array.isArray(container)) {
       if (key !== '') {
-        throw usage(`${flag} ${describeSlot(keys)}: ${describeSlot(keys.slice(0, depth))} is a list (name[]), not an object.`);
+        throw usage(
+          `${flag} ${describeSlot(keys)}: ${describeSlot(keys.slice(0, depth))} is a list (name[]), not an object.`,
+        );
       }
       if (last) {
         container.push(value);
@@ -96,8 +94,10 @@ function place(target: JsonObject, keys: string[], value: JsonValue, flag: strin
       throw usage(`${flag} ${describeSlot(keys)}: a list (name[]) cannot be the top level of the body.`);
     }
     if (last) {
-      if (Object.hasOwn(container, key) && (typeof container[key] === 'object' && container[key] !== null)) {
-        throw usage(`${flag} ${describeSlot(keys)}: ${describeSlot(keys)} already holds fields; give it a value or fields, not both.`);
+      if (Object.hasOwn(container, key) && typeof container[key] === 'object' && container[key] !== null) {
+        throw usage(
+          `${flag} ${describeSlot(keys)}: ${describeSlot(keys)} already holds fields; give it a value or fields, not both.`,
+        );
       }
       container[key] = value;
       return;

@@ -6,7 +6,9 @@ export function knownOperationLines(): string[] {
   const width = Math.max(...operations.map((operation) => operation.path.length + operation.method.length));
   return operations.map((operation) => {
     const name = `${operation.method} ${operation.path.slice(1)}`;
-    const fields = operation.body?.fields.map((field) => `${field.name}${field.required ? '' : '?'}: ${field.type}`);
+    const fields = operation.body?.fields.map(
+      (field) => `${field.name}${field.required ? '' : '?'}: ${field.type}`,
+    );
     const details = [
       operation.summary,
       operation.public ? 'no login needed' : undefined,

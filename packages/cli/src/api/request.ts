@@ -86,7 +86,10 @@ export async function buildRequest(
     ...fields.filter((f) => f.typed && /^[^=]+=@-$/.test(f.text)).map((f) => `-F ${f.text}`),
   ];
   if (stdinUsers.length > 1) {
-    throw new CliError(ExitCode.usage, `Standard input can be read once, but ${stdinUsers.join(' and ')} both read it.`);
+    throw new CliError(
+      ExitCode.usage,
+      `Standard input can be read once, but ${stdinUsers.join(' and ')} both read it.`,
+    );
   }
   const readFile = (path: string, name: string) => readInput(path, `-F ${name}=@${path}`, stdin);
 
@@ -102,7 +105,10 @@ export async function buildRequest(
   }
   if (BODYLESS.has(method)) {
     if (options.input !== undefined) {
-      throw new CliError(ExitCode.usage, `A ${method} request has no body, so --input cannot be used with it.`);
+      throw new CliError(
+        ExitCode.usage,
+        `A ${method} request has no body, so --input cannot be used with it.`,
+      );
     }
     if (fields.length > 0) {
       const query = new URLSearchParams(target.query);

@@ -60,7 +60,9 @@ export function resolveTarget(argument: string, baseUrl: string): Target {
   if (path === '/' || /\s/.test(path)) {
     throw new CliError(
       ExitCode.usage,
-      path === '/' ? 'testmax api needs an endpoint path, such as Status/ping.' : 'An endpoint path has no spaces.',
+      path === '/'
+        ? 'testmax api needs an endpoint path, such as Status/ping.'
+        : 'An endpoint path has no spaces.',
       `Known paths: ${knownPaths().join(', ')} (see \`testmax api --help\`).`,
     );
   }

@@ -33,7 +33,8 @@ export function judge(label: string, status: number, statusText: string, text: s
   if (status >= 200 && status < 300) {
     if (field(parsed, 'success') !== false) return { ok: true };
     const code = field(parsed, 'errorCode');
-    const codeText = typeof code === 'number' || typeof code === 'string' ? `errorCode ${code}` : 'no errorCode';
+    const codeText =
+      typeof code === 'number' || typeof code === 'string' ? `errorCode ${code}` : 'no errorCode';
     return {
       ok: false,
       exitCode: ExitCode.error,

@@ -40,7 +40,8 @@ export async function run(context: Context, options: ApiCommandOptions, args: st
   );
   if (request.target.known.length === 0) {
     const near = pathSuggestion(request.target.path);
-    if (near) context.output.warn(`${request.target.path.slice(1)} is not in the spec${near}; sending it unchecked.`);
+    if (near)
+      context.output.warn(`${request.target.path.slice(1)} is not in the spec${near}; sending it unchecked.`);
     else context.output.debug(`${request.target.path.slice(1)} is not in the spec: sent unchecked`);
   }
 
@@ -85,7 +86,7 @@ async function print(
   }
   if (!output.json && include) {
     const lines = [`HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd()];
-    response.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+    for (const [name, value] of response.headers) lines.push(`${name}: ${value}`);
     shown = `${lines.join('\n')}\n\n${shown}`;
   }
   if (shown !== '') output.response(shown);

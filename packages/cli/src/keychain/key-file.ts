@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readRegularFile } from './regular-file.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { keyFileDir } from '../paths.js';
 import { looseness } from '../token-cache.js';
 import { type KeyScope, sameScope, scopeId } from './key-scope.js';
+import { readRegularFile } from './regular-file.js';
 
 /** A key file is a few hundred bytes: anything much bigger is not one. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { wholeNumber } from '../settings.js';
-import { keychainEntry, type KeyScope } from './key-scope.js';
+import { type KeyScope, keychainEntry } from './key-scope.js';
 import type { KeychainAnswer, KeychainRequest } from './keychain-protocol.js';
 
 /**
@@ -67,7 +67,8 @@ function describe(answer: Extract<KeychainAnswer, { ok: false }>, env: NodeJS.Pr
         : `it is not available here: ${said}`,
     };
   }
-  if (answer.kind === 'refused') return { ok: false, kind: 'refused', reason: `it refused access (locked?): ${said}` };
+  if (answer.kind === 'refused')
+    return { ok: false, kind: 'refused', reason: `it refused access (locked?): ${said}` };
   return { ok: false, kind: 'error', reason: `it failed: ${said}` };
 }
 
@@ -114,7 +115,9 @@ export function osKeychain(env: NodeJS.ProcessEnv, options: { timeoutMs?: number
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
       });
-      child.on('error', (error) => finish({ ok: false, kind: 'error', reason: `it could not be asked (${error.message})` }));
+      child.on('error', (error) =>
+        finish({ ok: false, kind: 'error', reason: `it could not be asked (${error.message})` }),
+      );
       child.on('close', (code, signal) => {
         try {
           finish(JSON.parse(stdout) as KeychainAnswer);
@@ -131,7 +134,10 @@ export function osKeychain(env: NodeJS.ProcessEnv, options: { timeoutMs?: number
     });
   };
 
-  const run = async <T>(request: KeychainRequest, pick: (answer: Extract<KeychainAnswer, { ok: true }>) => T) => {
+  const run = async <T>(
+    request: KeychainRequest,
+    pick: (answer: Extract<KeychainAnswer, { ok: true }>) => T,
+  ) => {
     const answer = await call(request);
     if (answer.ok) return { ok: true as const, value: pick(answer) };
     return 'reason' in answer ? answer : describe(answer, env);

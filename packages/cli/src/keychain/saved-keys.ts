@@ -68,7 +68,8 @@ export class SavedKeys {
     if (fromFile) return { apiKey: fromFile, where: { kind: 'file', path: this.files.fileFor(scope) } };
     const fromKeychain = await this.keychain.get(scope);
     if (!fromKeychain.ok) return { problem: fromKeychain };
-    if (fromKeychain.value) return { apiKey: fromKeychain.value, where: { kind: 'keychain', name: this.keychain.name } };
+    if (fromKeychain.value)
+      return { apiKey: fromKeychain.value, where: { kind: 'keychain', name: this.keychain.name } };
     return {};
   }
 
