@@ -6,7 +6,7 @@ import { loadCredentials } from './credentials.js';
 import type { FromEnvOptions } from './options.js';
 import { AuthSession as NeutralAuthSession } from './session.js';
 
-export { parseConfigFile } from './config-file.js';
+export { type ConfigFileSettings, type ConfigFileValues, parseConfigFile } from './config-file.js';
 export {
   type CredentialOrigin,
   type CredentialSource,
@@ -14,6 +14,7 @@ export {
   type Credentials,
   checkKeyDestination,
   loadCredentials,
+  profileNames,
   type ResolvedCredentials,
   resolveCredentials,
 } from './credentials.js';
@@ -28,8 +29,18 @@ export class AuthSession extends NeutralAuthSession {
    * `.env` in `cwd`, then the config file. Any other session option passes through.
    */
   static override fromEnv(options: FromEnvOptions = {}): AuthSession {
-    const { env, cwd, configPath, onWarning, userName, apiKey, accountName, baseUrl, ...sessionOptions } =
-      options;
+    const {
+      env,
+      cwd,
+      configPath,
+      onWarning,
+      userName,
+      apiKey,
+      accountName,
+      baseUrl,
+      profile,
+      ...sessionOptions
+    } = options;
     const credentials = loadCredentials({
       env,
       cwd,
@@ -39,6 +50,7 @@ export class AuthSession extends NeutralAuthSession {
       apiKey,
       accountName,
       baseUrl,
+      profile,
     });
     return new AuthSession({
       ...sessionOptions,
@@ -46,6 +58,7 @@ export class AuthSession extends NeutralAuthSession {
       apiKey: credentials.apiKey,
       accountName: credentials.accountName,
       baseUrl: credentials.baseUrl,
+      profile: credentials.profile,
     });
   }
 }

@@ -86,6 +86,8 @@ export class AuthSession {
   readonly userName: string;
   readonly baseUrl: string;
   readonly accountName: string | undefined;
+  /** The config-file profile, when the session was made from one (see `AuthSession.fromEnv`). */
+  readonly profile: string | undefined;
 
   #apiKey: string | undefined;
   #state: TokenState | undefined;
@@ -128,6 +130,7 @@ export class AuthSession {
     this.userName = userName.trim();
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.accountName = options.accountName?.trim() || undefined;
+    this.profile = options.profile?.trim() || undefined;
     this.#apiKey = key;
     this.#policy = resolveLifecycle(options.lifecycle, options.refreshAt);
     this.#log = createLog(options.logger, () => this.#secrets());
@@ -386,6 +389,7 @@ export class AuthSession {
       userName: this.userName,
       baseUrl: this.baseUrl,
       accountName: this.accountName,
+      profile: this.profile,
       apiKey: this.#apiKey ? REDACTED : undefined,
       token: this.#state ? REDACTED : undefined,
       expiresAt: this.expiresAt?.toISOString(),
