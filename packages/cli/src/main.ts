@@ -23,6 +23,7 @@ const commands: Record<CommandName, () => Promise<CommandModule>> = {
   accounts: () => import('./commands/accounts.js'),
   api: () => import('./commands/api.js'),
   completion: () => import('./commands/completion.js'),
+  __profiles: () => import('./commands/profile-names.js'),
 };
 
 export interface MainOptions {

@@ -16,6 +16,7 @@ function repeatable(option: Option): Option {
 /** The options every command accepts, wherever they appear on the line. */
 export interface GlobalOptions {
   baseUrl?: string;
+  profile?: string;
   json: boolean;
   debug: boolean;
 }
@@ -29,7 +30,8 @@ export type CommandName =
   | 'logout'
   | 'accounts'
   | 'api'
-  | 'completion';
+  | 'completion'
+  | '__profiles';
 
 /** Runs a command; the CLI's entry point supplies it so command modules load only when used. */
 export type Dispatch = (
@@ -57,6 +59,9 @@ Environment:
   TESTMAX_API_URL                    API root URL (--base-url wins)
   TESTMAX_ACCOUNT_NAME               preferred account name
   TESTMAX_CONFIG                     path of the config file
+  TESTMAX_PROFILE                    profile of the config file (--profile wins)
+  TESTMAX_KEYCHAIN=off               never use the OS keychain for the API key
+  TESTMAX_KEYCHAIN_TIMEOUT_MS        how long to wait for the OS keychain (default 5000)
   TESTMAX_TIMEOUT_MS                 timeout of each HTTP attempt (default ${DEFAULT_TIMEOUT_MS})
   TESTMAX_RETRIES                    retries after a network error, timeout, 408, 429 or 5xx
                                      (default ${DEFAULT_RETRIES}; 0 fails fast)
@@ -79,6 +84,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option(
       '--base-url <url>',
       'API root URL (default: TESTMAX_API_URL, .env, config file, or the TestMax API)',
+    )
+    .option(
+      '--profile <name>',
+      'use profiles.NAME of the config file, with its own token and saved key (default: TESTMAX_PROFILE)',
     )
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--debug', 'log each request (secrets redacted) and show stack traces on errors')
@@ -123,9 +132,13 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('login')
-    .description('log in with an API key and cache the session token (never the key)')
+    .description('log in with an API key; the token is cached, the key kept in the OS keychain')
     .option('-u, --username <email>', 'the TestMax user name (default: from the credentials chain)')
     .option('--api-key-stdin', 'read the API key from standard input (a pipe)')
+    .option(
+      '--insecure-storage',
+      'save the API key in a 0600 file instead of the OS keychain (for machines without one)',
+    )
     // Declared only to refuse it with a helpful message instead of "unknown option".
     .addOption(new Option('--api-key <key>').hideHelp())
     .hook('preAction', (command) => {
@@ -243,6 +256,9 @@ Install:
   fish  testmax completion fish > ~/.config/fish/completions/testmax.fish`,
     )
     .action(action('completion'));
+
+  // For the completion scripts: the config file's profile names, one a line. Not for people.
+  program.command('__profiles', { hidden: true }).action(action('__profiles'));
 
   program
     .command('help')

@@ -7,6 +7,8 @@ import { CliError, ExitCode } from './exit-codes.js';
 export interface CachedSession {
   baseUrl: string;
   userName: string;
+  /** The config-file profile it belongs to; absent for the top level. Each keeps its own token. */
+  profile?: string;
   token: string;
   /** ISO 8601, or null when the token carries no readable expiry. */
   expiresAt: string | null;
@@ -74,18 +76,19 @@ export class TokenCache {
     private readonly warn: (message: string) => void = () => {},
   ) {}
 
-  fileFor(baseUrl: string, userName: string): string {
-    const key = `${normaliseBaseUrl(baseUrl)}\n${userName.toLowerCase()}`;
+  fileFor(baseUrl: string, userName: string, profile?: string): string {
+    // Without a profile, the key the cache has always used: saved sessions stay valid.
+    const key = `${normaliseBaseUrl(baseUrl)}\n${userName.toLowerCase()}${profile ? `\nprofile ${profile}` : ''}`;
     const hash = createHash('sha256').update(key).digest('hex').slice(0, 24);
     return join(this.dir, `session-${hash}.json`);
   }
 
-  async read(baseUrl: string, userName: string): Promise<CachedSession | undefined> {
-    return this.readFile(this.fileFor(baseUrl, userName), baseUrl);
+  async read(baseUrl: string, userName: string, profile?: string): Promise<CachedSession | undefined> {
+    return this.readFile(this.fileFor(baseUrl, userName, profile), baseUrl, profile);
   }
 
-  /** The most recently saved session for this base URL, when the user is not known. */
-  async latest(baseUrl: string): Promise<CachedSession | undefined> {
+  /** The most recently saved session for this base URL (and profile), when the user is not known. */
+  async latest(baseUrl: string, profile?: string): Promise<CachedSession | undefined> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -95,7 +98,7 @@ export class TokenCache {
     let best: CachedSession | undefined;
     for (const name of names) {
       if (!/^session-[0-9a-f]+\.json$/.test(name)) continue;
-      const session = await this.readFile(join(this.dir, name), baseUrl);
+      const session = await this.readFile(join(this.dir, name), baseUrl, profile);
       if (session && (!best || session.savedAt > best.savedAt)) best = session;
     }
     return best;
@@ -112,7 +115,7 @@ export class TokenCache {
       baseUrl: normaliseBaseUrl(session.baseUrl),
       savedAt: new Date().toISOString(),
     };
-    const file = this.fileFor(saved.baseUrl, saved.userName);
+    const file = this.fileFor(saved.baseUrl, saved.userName, saved.profile);
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const body: CacheFile = { version: 1, ...saved };
     try {
@@ -130,8 +133,8 @@ export class TokenCache {
   }
 
   /** Remove a session file; true when there was one. */
-  async remove(baseUrl: string, userName: string): Promise<boolean> {
-    const file = this.fileFor(baseUrl, userName);
+  async remove(baseUrl: string, userName: string, profile?: string): Promise<boolean> {
+    const file = this.fileFor(baseUrl, userName, profile);
     try {
       await stat(file);
     } catch {
@@ -145,7 +148,11 @@ export class TokenCache {
     return true;
   }
 
-  private async readFile(file: string, baseUrl: string): Promise<CachedSession | undefined> {
+  private async readFile(
+    file: string,
+    baseUrl: string,
+    profile?: string,
+  ): Promise<CachedSession | undefined> {
     let text: string;
     try {
       const info = await stat(file);
@@ -164,7 +171,8 @@ export class TokenCache {
       this.warn(`ignoring ${file}: not a testmax session file (it will be replaced at the next login)`);
       return undefined;
     }
-    if (parsed.baseUrl !== normaliseBaseUrl(baseUrl)) return undefined;
+    if (parsed.baseUrl !== normaliseBaseUrl(baseUrl) || (parsed.profile ?? undefined) !== profile)
+      return undefined;
     const { version: _version, ...session } = parsed;
     return session;
   }
@@ -182,7 +190,8 @@ function parseCacheFile(text: string): CacheFile | undefined {
       typeof v.token === 'string' &&
       v.token !== '' &&
       (typeof v.expiresAt === 'string' || v.expiresAt === null) &&
-      typeof v.savedAt === 'string'
+      typeof v.savedAt === 'string' &&
+      (v.profile === undefined || typeof v.profile === 'string')
     ) {
       return v as unknown as CacheFile;
     }

@@ -60,6 +60,9 @@ export class Sandbox {
       XDG_CACHE_HOME: join(this.home, 'cache'),
       TZ: 'UTC',
       LANG: 'C.UTF-8',
+      // Never the developer's own keychain: on macOS and Windows it cannot be sandboxed by the
+      // environment. The keychain tests start a private Secret Service and turn this back on.
+      TESTMAX_KEYCHAIN: 'off',
     };
   }
 

@@ -54,10 +54,15 @@ export async function run(context: Context, options: ApiCommandOptions, args: st
   const authenticated = request.operation?.public !== true;
   if (authenticated) {
     const prepared = await prepare(context, {}, chain);
-    const session = await activeSession(context, prepared, { verify: false });
-    response = await withSession(prepared, session, () => session.fetch(request.pathAndQuery, init));
+    const used = await withSession(
+      context,
+      prepared,
+      await activeSession(context, prepared, { verify: false }),
+      (session) => session.fetch(request.pathAndQuery, init),
+    );
+    response = used.value;
     // The session may have refreshed the token or logged in again: the next command reuses it.
-    await persist(prepared, session);
+    await persist(prepared, used.session);
   } else {
     const { timeoutMs, retries } = settingsFor(context);
     const fetch = createPublicFetch({ baseUrl, timeoutMs, retry: { retries }, logger: loggerFor(context) });

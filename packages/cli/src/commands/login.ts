@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
+import { storeLoginKey } from '../keychain/key-storage-report.js';
 import { promptVisible, readApiKey } from '../prompt.js';
 import { revokeQuietly } from '../revoke.js';
 import { type LoginSources, logIn, newSession, persist, prepare } from '../session-flow.js';
@@ -8,6 +9,7 @@ import { type LoginSources, logIn, newSession, persist, prepare } from '../sessi
 interface LoginOptions {
   username?: string;
   apiKeyStdin?: boolean;
+  insecureStorage?: boolean;
 }
 
 export async function run(context: Context, options: LoginOptions): Promise<void> {
@@ -38,7 +40,8 @@ export async function run(context: Context, options: LoginOptions): Promise<void
     (chain.userName === undefined || chain.userName.value.toLowerCase() === userName.toLowerCase());
   let apiKey: string;
   let keyFrom: string;
-  if (options.apiKeyStdin || !chainKeyFits) {
+  const keyConfigured = !options.apiKeyStdin && chainKeyFits;
+  if (!keyConfigured) {
     keyFrom = process.stdin.isTTY ? 'typed at the prompt' : 'read from standard input';
     apiKey = await readApiKey({ fromStdin: options.apiKeyStdin === true, userName });
     output.addSecret(apiKey);
@@ -50,7 +53,7 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   const sources: LoginSources = { user: userFrom ?? 'not configured', key: keyFrom };
 
   // The token this login replaces, if any: revoked once the new one is saved.
-  const previous = await prepared.cache.read(prepared.baseUrl, userName);
+  const previous = await prepared.cache.read(prepared.baseUrl, userName, prepared.profile);
   if (previous) output.addSecret(previous.token);
 
   const session = newSession(context, prepared, { userName, apiKey });
@@ -70,20 +73,30 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   if (previous && previous.token !== saved.token) {
     await revokeQuietly(context, prepared, userName, previous.token);
   }
-  const file = prepared.cache.fileFor(prepared.baseUrl, userName);
+  const file = prepared.cache.fileFor(prepared.baseUrl, userName, prepared.profile);
+  const { storage, lines } = await storeLoginKey(
+    output,
+    prepared.savedKeys,
+    { baseUrl: prepared.baseUrl, userName, profile: prepared.profile },
+    { value: apiKey, from: keyFrom, configured: keyConfigured },
+    options.insecureStorage === true,
+  );
 
   output.document({
     userName,
     baseUrl: prepared.baseUrl,
+    profile: prepared.profile ?? null,
     expiresAt: saved.expiresAt,
     tokenFile: file,
+    apiKeyStorage: storage,
   });
   const expiry = saved.expiresAt
     ? `; it expires ${formatLocalTime(new Date(saved.expiresAt))} (${formatRelative(Date.parse(saved.expiresAt), Date.now())})`
     : '; its expiry is unknown (the token carries no expiry)';
+  const profile = prepared.profile ? ` (profile ${prepared.profile})` : '';
   output.line(
-    `${output.paint('green', '✓')} Logged in to ${prepared.baseUrl} as ${output.paint('bold', userName)}.`,
+    `${output.paint('green', '✓')} Logged in to ${prepared.baseUrl} as ${output.paint('bold', userName)}${profile}.`,
   );
   output.line(`  Session token saved to ${file}${expiry}.`);
-  output.line('  The API key was not saved.');
+  for (const line of lines) output.line(line);
 }

@@ -4,6 +4,7 @@ import type { Sourced } from '../credentials.js';
 import { describeError } from '../describe-error.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
+import { describeHome } from '../keychain/saved-keys.js';
 import { isExpired, newSession, persist, prepare } from '../session-flow.js';
 
 type ServerVerdict =
@@ -42,7 +43,14 @@ export async function run(context: Context): Promise<void> {
     }
   }
 
-  const tokenFile = user ? prepared.cache.fileFor(baseUrl, user.value) : undefined;
+  // Where the key lives: the chain, else what login saved (asking the keychain only then).
+  const saved = chain.apiKey || !user ? undefined : await prepared.savedKey();
+  const keyStorage = saved
+    ? saved.where.kind === 'keychain'
+      ? { kind: 'keychain', name: saved.where.name }
+      : { kind: 'file', path: saved.where.path }
+    : null;
+  const tokenFile = user ? prepared.cache.fileFor(baseUrl, user.value, prepared.profile) : undefined;
   const loggedIn = cached !== undefined && !expired;
   const source = (s: Sourced | undefined) => (s ? { value: s.value, source: s.from } : null);
   // The server verdict is a document field, not shown as the raw message twice. On failure,
@@ -51,9 +59,12 @@ export async function run(context: Context): Promise<void> {
     baseUrl: source(chain.baseUrl),
     userName: source(user),
     apiKey: chain.apiKey
-      ? { configured: true, source: chain.apiKey.from }
-      : { configured: false, source: null },
+      ? { configured: true, source: chain.apiKey.from, saved: null }
+      : saved
+        ? { configured: true, source: describeHome(saved.where), saved: keyStorage }
+        : { configured: false, source: null, saved: null },
     accountName: source(chain.accountName),
+    profile: source(chain.profile),
     session: {
       loggedIn,
       expired,
@@ -68,10 +79,16 @@ export async function run(context: Context): Promise<void> {
   const label = (text: string) => p('bold', text.padEnd(10));
   const from = (s: Sourced) => p('dim', `(${s.from})`);
   output.line(`${label('API')} ${chain.baseUrl.value} ${from(chain.baseUrl)}`);
+  if (chain.profile) output.line(`${label('Profile')} ${chain.profile.value} ${from(chain.profile)}`);
   output.line(`${label('User')} ${user ? `${user.value} ${from(user)}` : p('yellow', 'not configured')}`);
-  output.line(
-    `${label('API key')} ${chain.apiKey ? `configured ${from(chain.apiKey)}` : cached ? 'not configured (only the saved token can be used)' : 'not configured'}`,
-  );
+  const keyLine = chain.apiKey
+    ? `configured ${from(chain.apiKey)}`
+    : saved
+      ? `saved in ${describeHome(saved.where)}`
+      : cached
+        ? 'not configured (only the saved token can be used; `testmax login` keeps the key in the OS keychain)'
+        : 'not configured';
+  output.line(`${label('API key')} ${keyLine}`);
   if (chain.accountName)
     output.line(`${label('Account')} ${chain.accountName.value} ${from(chain.accountName)}`);
   if (!cached) {
@@ -92,7 +109,9 @@ export async function run(context: Context): Promise<void> {
   }
 
   const automatic =
-    chain.apiKey && user ? ' (with the key configured, `testmax token` also logs in by itself)' : '';
+    (chain.apiKey || saved) && user
+      ? ' (with the key configured, `testmax token` also logs in by itself)'
+      : '';
   if (!cached) {
     throw new CliError(ExitCode.notLoggedIn, 'Not logged in.', `Run \`testmax login\`${automatic}.`);
   }

@@ -4,6 +4,7 @@ import { formatLocalTime, formatRelative } from '../format.js';
 import {
   chainSources,
   isExpired,
+  keyForLogin,
   logIn,
   newSession,
   notLoggedIn,
@@ -24,17 +25,21 @@ export async function run(context: Context): Promise<void> {
   if (!user) throw notLoggedIn('Not logged in, and no user name is configured.');
 
   let cached = prepared.cached;
+  let apiKey: string | undefined;
   if (cached && isExpired(cached)) {
-    await prepared.cache.remove(prepared.baseUrl, user);
+    await prepared.cache.remove(prepared.baseUrl, user, prepared.profile);
     cached = undefined;
-    if (!prepared.apiKey)
-      throw tokenRejected(`The saved session token for ${user} has expired; it has been removed.`);
+    apiKey = await keyForLogin(prepared);
+    if (!apiKey) throw tokenRejected(`The saved session token for ${user} has expired; it has been removed.`);
   }
-  if (!cached && !prepared.apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
+  if (!cached) {
+    apiKey ??= await keyForLogin(prepared);
+    if (!apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
+  }
 
   const session = newSession(context, prepared, {
     userName: user,
-    ...(cached ? { token: cached.token } : { apiKey: prepared.apiKey! }),
+    ...(cached ? { token: cached.token } : { apiKey: apiKey! }),
   });
   if (!cached) await logIn(session, chainSources(prepared));
   let result: Awaited<ReturnType<typeof session.validate>>;
@@ -42,10 +47,10 @@ export async function run(context: Context): Promise<void> {
     result = await session.validate();
   } catch (error) {
     if (cached && error instanceof AuthenticationError) {
-      await prepared.cache.remove(prepared.baseUrl, user);
+      await prepared.cache.remove(prepared.baseUrl, user, prepared.profile);
       throw tokenRejected(
         `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`,
-        prepared.apiKey !== undefined,
+        (await keyForLogin(prepared)) !== undefined,
       );
     }
     throw error;
@@ -60,7 +65,7 @@ export async function run(context: Context): Promise<void> {
     expiresAt: saved.expiresAt,
   });
   const how = !cached
-    ? ' (logged in with the configured key)'
+    ? ` (logged in with ${prepared.apiKey ? 'the configured key' : prepared.savedKeyFrom})`
     : result.renewed
       ? ' (renewed by the server)'
       : '';

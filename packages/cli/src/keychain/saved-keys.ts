@@ -6,7 +6,7 @@ import { type KeychainFailure, type OsKeychain, osKeychain } from './os-keychain
 export type KeyHome =
   | { kind: 'keychain'; name: string }
   | { kind: 'file'; path: string }
-  | { kind: 'nowhere'; reason: string };
+  | { kind: 'nowhere'; reason: string; failure: KeychainFailure['kind'] };
 
 export interface FoundKey {
   apiKey: string;
@@ -39,7 +39,8 @@ export class SavedKeys {
   /**
    * Save the key: in the keychain, or in a file with `insecure`. Whichever is not used is
    * cleared for this scope, so an older key there can never be picked up instead. Resolves to
-   * where the key went; `nowhere` (with the keychain's reason) when the keychain failed.
+   * where the key went; `nowhere` (with the keychain's reason) when the keychain failed: then
+   * nothing is stored anywhere.
    */
   async save(scope: KeyScope, apiKey: string, options: { insecure: boolean }): Promise<KeyHome> {
     if (options.insecure) {
@@ -53,8 +54,12 @@ export class SavedKeys {
       return { kind: 'file', path };
     }
     const stored = await this.keychain.set(scope, apiKey);
-    if (!stored.ok) return { kind: 'nowhere', reason: `${this.keychain.name}: ${stored.reason}` };
+    // Either way a key file of an earlier --insecure-storage login holds an older key: it goes,
+    // so the key found later is never an outdated one.
     await this.files.remove(scope);
+    if (!stored.ok) {
+      return { kind: 'nowhere', reason: `${this.keychain.name}: ${stored.reason}`, failure: stored.kind };
+    }
     return { kind: 'keychain', name: this.keychain.name };
   }
 
