@@ -75,7 +75,11 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // `configPath` is the SDK's option; the CLI's way to name the file is TESTMAX_CONFIG.
-    throw new CliError(ExitCode.usage, error.message.replace(' or configPath', ''), undefined, {
+    // … nor is its option `profile`: here it is the --profile flag.
+    const message = error.message
+      .replace(' or configPath', '')
+      .replaceAll('from option profile', 'from flag --profile');
+    throw new CliError(ExitCode.usage, message, undefined, {
       cause: error,
     });
   }

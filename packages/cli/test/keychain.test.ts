@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import {
   type SecretService,
   secretServiceAvailable,
@@ -10,21 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built modules: the keychain runs its helper process from dist.
 import { keychainEntry } from '../dist/keychain/key-scope.js';
 import { osKeychain } from '../dist/keychain/os-keychain.js';
+import { readKeychainEntry as readEntryDirectly } from './keychain-helpers.js';
 
 const scope = { baseUrl: 'http://127.0.0.1:4010', userName: 'Trader@Example.com' };
 const KEY = 'tmx_keychain_test_key_0123456789abcdef';
-
-/**
- * Read an entry with @napi-rs/keyring directly, in a process on the given environment: the
- * check does not go through the code under test.
- */
-function readEntryDirectly(env: Record<string, string>, service: string, account: string): string | null {
-  const library = createRequire(import.meta.url).resolve('@napi-rs/keyring');
-  const script = `const { Entry } = require(${JSON.stringify(library)});
-const entry = new Entry(process.argv[1], process.argv[2], { linux: { store: 'secret-service' } });
-process.stdout.write(JSON.stringify(entry.getPassword()));`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script, service, account], { env }).toString());
-}
 
 describe.runIf(secretServiceAvailable())('the OS keychain on a real Secret Service', () => {
   let service: SecretService;
