@@ -11,7 +11,7 @@ import { fmt } from './lib/stats.mjs';
 
 const TARGET_GZIP = 6_000;
 /** Kept in step with SDK_BUDGET in apps/reliability/test/size-budget.test.ts (what CI enforces). */
-const ENFORCED_BUDGET = 13_000;
+const ENFORCED_BUDGET = 17_800;
 
 /** Bytes of every file under `dir`, not following symlinks (pnpm links packages). */
 async function walk(dir) {

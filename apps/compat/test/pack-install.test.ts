@@ -104,6 +104,8 @@ beforeAll(async () => {
       'typescript@~5.9.3',
       // The oldest TypeScript the package READMEs promise CommonJS users (with module nodenext).
       'typescript-5.8@npm:typescript@~5.8.3',
+      // What `npm install -D typescript` gives a new project today.
+      'typescript-latest@npm:typescript@latest',
       '@types/node@^20.19.0',
     ],
     { cwd: project, env, timeoutMs: 600_000 },
@@ -195,6 +197,21 @@ describe('installed from the packed tarballs, outside the workspace', () => {
       const version = await node([tsc, '--version']);
       expect(version.stdout.trim()).toMatch(/^Version 5\.8\./);
       const result = await node([tsc, '-p', 'tsconfig.nodenext.json', '--pretty', 'false']);
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    },
+  );
+
+  it.runIf(allFive).each([
+    ['the pinned TypeScript (~5.9)', 'typescript'],
+    ['the latest TypeScript from npm', 'typescript-latest'],
+  ])(
+    'type-checks a Node-only consumer (lib ES2022 without DOM, strict, NodeNext, skipLibCheck false) with %s',
+    async (_which, compiler) => {
+      const tsc = join(project, 'node_modules', compiler, 'bin', 'tsc');
+      const version = await node([tsc, '--version']);
+      console.log(`node-only consumer: ${compiler} ${version.stdout.trim()}`);
+      const result = await node([tsc, '-p', 'tsconfig.node-only.json', '--pretty', 'false']);
       expect(result.stdout + result.stderr).toBe('');
       expect(result.code).toBe(0);
     },

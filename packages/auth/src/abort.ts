@@ -12,6 +12,8 @@ export interface AttemptSignal {
    * body the caller is reading.
    */
   disposeTimer(): void;
+  /** End the attempt now (an answer too big to read): the runtime closes the connection. */
+  abort(): void;
 }
 
 export function attemptSignal(
@@ -52,6 +54,9 @@ export function attemptSignal(
     },
     disposeTimer() {
       if (timer !== undefined) clock.clearTimeout(timer);
+    },
+    abort() {
+      controller.abort(new DOMException('The response was too large.', 'AbortError'));
     },
   };
 }

@@ -12,6 +12,14 @@ function isLoopback(hostname: string): boolean {
  * @param origin where the value came from, named in the error (e.g. "TESTMAX_API_URL").
  */
 export function normalizeBaseUrl(value: string, origin = 'baseUrl'): string {
+  if (typeof value !== 'string') {
+    const given: unknown = value;
+    const what =
+      given instanceof URL ? 'a URL object; pass its href' : given === null ? 'null' : `a ${typeof given}`;
+    throw new ConfigError(
+      `The API base URL from ${origin} must be a string such as https://api.test-max.com/api/topstep-sim (got ${what}).`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(value.trim());

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
+import { MAX_SETTINGS_FILE_BYTES, type RegularFileRead, readRegularFileSync } from './regular-file.js';
 
 /** The settings of `config.json` (snake_case, as the DESIGN fixes). Unknown keys are ignored. */
 export interface ConfigFileSettings {
@@ -116,19 +116,21 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
  * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
  */
 export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
-  let text: string;
+  const fix = 'fix the path in TESTMAX_CONFIG or configPath';
+  let file: RegularFileRead;
   try {
-    text = readFileSync(path, 'utf8');
+    file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !explicit) return undefined;
-    const problem = code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? 'unknown error'})`;
-    throw new ConfigError(
-      `The config file ${path} ${problem}; fix the path in TESTMAX_CONFIG or configPath.`,
-      {
-        cause: error,
-      },
-    );
+    throw new ConfigError(`The config file ${path} could not be read (${code ?? 'unknown error'}); ${fix}.`, {
+      cause: error,
+    });
   }
-  return parseConfigFile(text, path);
+  if (file.kind === 'missing') {
+    if (!explicit) return undefined;
+    throw new ConfigError(`The config file ${path} does not exist; ${fix}.`);
+  }
+  // Anything but a regular file of sane size (a FIFO, /dev/urandom) is refused, never read.
+  if (file.kind === 'refused') throw new ConfigError(`The config file ${path} ${file.problem}; ${fix}.`);
+  return parseConfigFile(file.text, path);
 }

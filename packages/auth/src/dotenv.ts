@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError } from './errors.js';
+import { MAX_SETTINGS_FILE_BYTES, type RegularFileRead, readRegularFileSync } from './regular-file.js';
 
 /**
  * Parse `.env` text with Node's own parser. The values are returned, never put into
@@ -20,20 +20,23 @@ export function parseDotenv(text: string, path: string): Record<string, string> 
   return out;
 }
 
-/** The variables of the `.env` file at `path`, or `undefined` when there is none. */
+/**
+ * The variables of the `.env` file at `path`, or `undefined` when there is none. Anything but
+ * a regular file of sane size (a FIFO, `/dev/zero`, a directory) is a `ConfigError` naming it.
+ */
 export function readDotenv(path: string): Record<string, string> | undefined {
-  let text: string;
+  let file: RegularFileRead;
   try {
-    text = readFileSync(path, 'utf8');
+    file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
     throw new ConfigError(
       `The .env file ${path} could not be read (${code ?? 'unknown error'}); fix its permissions or remove it.`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  return parseDotenv(text, path);
+  if (file.kind === 'missing') return undefined;
+  if (file.kind === 'refused')
+    throw new ConfigError(`The .env file ${path} ${file.problem}; fix it or remove it.`);
+  return parseDotenv(file.text, path);
 }

@@ -6,6 +6,7 @@ import {
   RateLimitError,
   SubscriptionRequiredError,
 } from './errors.js';
+import { isHeaderSafeToken, unsendableTokenError } from './header-token.js';
 import { redact } from './redact.js';
 import type { Received } from './transport.js';
 
@@ -116,8 +117,10 @@ export function interpret(received: Received, ctx: Context): Outcome {
     const what = detail ? ` (${detail})` : '';
     const advice =
       status >= 500 ? 'the service may be down, so retry later' : 'check the request and the base URL';
+    const wait = received.retryAfterMs;
+    const asked = wait === undefined ? '' : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
     throw new ApiError(
-      `The TestMax API answered ${ctx.label} with HTTP ${status}${what}${attemptsSuffix(received)}; ${advice}.`,
+      `The TestMax API answered ${ctx.label} with HTTP ${status}${what}${asked}${attemptsSuffix(received)}; ${advice}.`,
       { status },
     );
   }
@@ -178,11 +181,18 @@ export function interpret(received: Received, ctx: Context): Outcome {
   );
 }
 
-/** The token from a login or validate body: TestMax says `token`, the ProjectX Gateway `newToken`. */
-export function tokenFrom(body: Envelope): string | undefined {
+/**
+ * The token from a login or validate body: TestMax says `token`, the ProjectX Gateway
+ * `newToken`. One that could not be sent back as a header is refused here, at receipt.
+ */
+export function tokenFrom(body: Envelope, label: string): string | undefined {
   for (const field of ['token', 'newToken']) {
     const value = body[field];
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'string' && value.trim() !== '') {
+      const token = value.trim();
+      if (!isHeaderSafeToken(token)) throw unsendableTokenError(label);
+      return token;
+    }
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 export type { TradingAccount } from '@testmax/client';
 export { selectAccount } from './accounts.js';
 export { normalizeBaseUrl } from './base-url.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 export { type Clock, systemClock } from './clock.js';
 export { createRateLimiter, type RateLimiterOptions } from './create-rate-limiter.js';
 export {
@@ -19,6 +20,7 @@ export {
   TimeoutError,
   TokenExpiredError,
 } from './errors.js';
+export { isHeaderSafeToken } from './header-token.js';
 export { decodeJwt, type JwtClaims } from './jwt.js';
 export type { LogDetails, Logger } from './logger.js';
 export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
@@ -36,6 +38,8 @@ export {
   type RateLimitRule,
 } from './rate-limiter.js';
 export { redact } from './redact.js';
+export { MAX_REDIRECTS } from './redirect.js';
+export type { FetchInput } from './request.js';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
 export {

@@ -22,6 +22,12 @@ export { parseDotenv } from './dotenv.js';
 export { type FileTokenStoreOptions, fileTokenStore, tokenStoreDir } from './file-token-store.js';
 export * from './index.js';
 export { permissionWarning } from './permissions.js';
+export {
+  MAX_SETTINGS_FILE_BYTES,
+  type RegularFileRead,
+  readRegularFile,
+  readRegularFileSync,
+} from './regular-file.js';
 
 export class AuthSession extends NeutralAuthSession {
   /**

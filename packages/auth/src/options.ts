@@ -29,6 +29,12 @@ export interface AuthSessionOptions {
   refreshAt?: number;
   /** Timeout of each attempt, in ms. Default 15 000. */
   timeoutMs?: number;
+  /**
+   * The most of an answer from the API the session reads, in bytes after decompression; a
+   * bigger one is an `ApiError` and its connection is closed. Default 8 MiB
+   * (`DEFAULT_MAX_RESPONSE_BYTES`); `Infinity` lifts the cap.
+   */
+  maxResponseBytes?: number;
   /** Retry policy, or `false` for a single attempt. */
   retry?: RetryOptions | false;
   /** Debug logging (`console` works); `false` silences even `TESTMAX_DEBUG=1`. */

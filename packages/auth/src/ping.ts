@@ -33,7 +33,8 @@ export async function ping(options: PingOptions = {}): Promise<PingResult> {
       method: 'GET',
       headers: new Headers({ accept: 'application/json' }),
     },
-    { signal: options.signal, read: 'text' },
+    // No credentials go with a ping, but a redirect is still not the API answering.
+    { signal: options.signal, read: 'text', redirects: { kind: 'refuse' } },
   );
   interpret(received, { operation: 'public', label: 'GET /Status/ping', secrets: [] });
   return { durationMs: elapsedSince(started) };

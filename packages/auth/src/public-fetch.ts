@@ -1,6 +1,7 @@
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import { normalizeBaseUrl } from './base-url.js';
 import { createLog, type Logger } from './logger.js';
+import type { RedirectRule } from './redirect.js';
 import { baseMatcher, prepareRequest, rebuildResponse, toOutgoing } from './request.js';
 import { isSafeToRepeat } from './retry.js';
 import { createTransport, send, type TransportOptions } from './transport.js';
@@ -26,14 +27,21 @@ export function createPublicFetch(
   return async (input, init) => {
     const prepared = await prepareRequest(input, init, baseUrl);
     const { url, method, signal } = prepared;
-    const idempotent = isUnderBase(url)
+    const underBase = isUnderBase(url);
+    const idempotent = underBase
       ? isSafeToRepeat(method, url.pathname, transport.retry)
       : transport.retry.methods.includes(method);
-    // Read inside the attempt, so a slow or cut body is timed out and retried like the rest.
+    // As session.fetch: a redirect from the API is followed only within the API.
+    const redirects: RedirectRule | undefined = underBase
+      ? { kind: 'within', isAllowed: isUnderBase, mode: prepared.init.redirect }
+      : undefined;
+    // Read inside the attempt, so a slow or cut body is timed out and retried like the rest
+    // (and capped like every body the SDK reads).
     const { response, bytes = new ArrayBuffer(0) } = await send(transport, toOutgoing(prepared, undefined), {
       signal,
       read: 'bytes',
       idempotent,
+      redirects,
     });
     return rebuildResponse(response, bytes, method === 'HEAD');
   };

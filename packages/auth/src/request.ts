@@ -1,4 +1,11 @@
+import { OverLimit, readCapped } from './body-limit.js';
 import type { Outgoing, RequestOptions } from './transport.js';
+
+/**
+ * What `session.fetch` accepts as its first argument: `fetch`'s own, spelled with the types
+ * every runtime declares (`RequestInfo` exists only in the DOM library).
+ */
+export type FetchInput = string | URL | Request;
 
 /** A caller's request, with a body that can be sent again after a 401. */
 export interface PreparedRequest {
@@ -37,7 +44,7 @@ function isReusable(body: unknown): body is string | ArrayBuffer | ArrayBufferVi
  * re-sent after a 401.
  */
 export async function prepareRequest(
-  input: RequestInfo | URL,
+  input: FetchInput,
   init: RequestInit | undefined,
   baseUrl: string,
 ): Promise<PreparedRequest> {
@@ -63,7 +70,7 @@ export async function prepareRequest(
 
 /** {@link prepareRequest} for a body that must be read first (a stream, a Blob, a Request). */
 async function buffered(
-  input: RequestInfo | URL,
+  input: FetchInput,
   init: RequestInit | undefined,
   baseUrl: string,
 ): Promise<PreparedRequest> {
@@ -206,13 +213,20 @@ export function isRefusal(
   }
 }
 
-/** {@link isRefusal} for a response that must stay readable: reads a clone. */
+/**
+ * {@link isRefusal} for a response that must stay readable: reads at most a refusal's worth of
+ * a clone (a longer body is data, not a refusal, however long it goes on).
+ */
 export async function isUnauthorizedResponse(response: Response, bodyForm: boolean): Promise<boolean> {
   if (response.status !== 200 || !bodyForm) return response.status === 401;
   const contentType = response.headers.get('content-type');
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (!contentType?.toLowerCase().includes('json') || length > MAX_REFUSAL_BYTES) return false;
-  return isRefusal(200, contentType, await response.clone().arrayBuffer(), true);
+  if (!contentType?.toLowerCase().includes('json')) return false;
+  try {
+    return isRefusal(200, contentType, await readCapped(response.clone(), MAX_REFUSAL_BYTES), true);
+  } catch (error) {
+    if (error instanceof OverLimit) return false;
+    throw error;
+  }
 }
 
 /** Statuses whose Response must have a null body. */
@@ -239,10 +253,13 @@ class BufferedResponse extends Response {
   /** The stream was handed out: from now on it is the only source. */
   #streamed = false;
 
-  constructor(original: Response, bytes: ArrayBuffer | null, headers: Headers) {
+  readonly #redirected: boolean;
+
+  constructor(original: Response, bytes: ArrayBuffer | null, headers: Headers, redirected = false) {
     super(bytes, { status: original.status, statusText: original.statusText, headers });
     this.#original = original;
     this.#bytes = bytes;
+    this.#redirected = redirected;
   }
 
   /** The bytes for a fast read, or `undefined` when the stream must serve (or says it is used). */
@@ -257,7 +274,7 @@ class BufferedResponse extends Response {
     return this.#original.url;
   }
   override get redirected(): boolean {
-    return this.#original.redirected;
+    return this.#redirected || this.#original.redirected;
   }
   override get type(): ResponseType {
     return this.#original.type;
@@ -298,7 +315,7 @@ class BufferedResponse extends Response {
     if (this.bodyUsed || (this.#streamed && super.body?.locked)) {
       throw new TypeError('Response.clone: Body has already been consumed.');
     }
-    return new BufferedResponse(this.#original, this.#bytes, this.headers);
+    return new BufferedResponse(this.#original, this.#bytes, this.headers, this.#redirected);
   }
 }
 
@@ -306,7 +323,14 @@ class BufferedResponse extends Response {
  * A Response carrying `body` (already read) with the original's status, headers and url.
  * `bodyless`: the answer to a HEAD, which has no body whatever its headers say.
  */
-export function rebuildResponse(original: Response, body: ArrayBuffer, bodyless = false): Response {
+export function rebuildResponse(
+  original: Response,
+  body: ArrayBuffer,
+  bodyless = false,
+  redirected = false,
+): Response {
+  // A browser's opaque redirect (status 0) cannot be rebuilt, and has no body to keep anyway.
+  if (original.status < 200) return original;
   let { headers } = original;
   if (headers.has('content-encoding')) {
     // The body is decoded (fetch undid the content-encoding): the original encoding and length
@@ -316,5 +340,5 @@ export function rebuildResponse(original: Response, body: ArrayBuffer, bodyless 
     headers.delete('content-length');
   }
   const none = bodyless || NULL_BODY.has(original.status);
-  return new BufferedResponse(original, none ? null : body, headers);
+  return new BufferedResponse(original, none ? null : body, headers, redirected);
 }

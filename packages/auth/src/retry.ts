@@ -15,6 +15,13 @@ export interface RetryOptions {
    */
   maxRetryAfterMs?: number;
   /**
+   * A time (ms since the epoch, on the session's clock) after which no wait between attempts
+   * may end: a retry that would need one is not made, and the call fails with the last
+   * answer's error, which says what the server asked for. For one-shot tools that promise an
+   * answer within a time (the `testmax` CLI gives each command half a minute). Default: none.
+   */
+  deadline?: number;
+  /**
    * HTTP methods whose requests `session.fetch` retries after a failure that may have reached
    * the server (timeout, reset, 408, 5xx). Requests of other methods are retried only when they
    * certainly were not processed (connection refused, 429). The SDK's own calls and the
@@ -30,6 +37,7 @@ export const DEFAULT_RETRY: ResolvedRetry = Object.freeze({
   minDelayMs: 250,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
+  deadline: Number.POSITIVE_INFINITY,
   // The idempotent methods of RFC 9110. POST is not among them: an order sent twice is two
   // orders. TestMax's own read-only POST endpoints are recognised by path instead.
   methods: Object.freeze(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']),
@@ -49,6 +57,7 @@ export function resolveRetry(options: RetryOptions | false | undefined): Resolve
     minDelayMs: checkNumber('retry.minDelayMs', merged.minDelayMs, { min: 0 }),
     maxDelayMs: checkNumber('retry.maxDelayMs', merged.maxDelayMs, { min: 0 }),
     maxRetryAfterMs: checkNumber('retry.maxRetryAfterMs', merged.maxRetryAfterMs, { min: 0, infinite: true }),
+    deadline: checkNumber('retry.deadline', merged.deadline, { min: 0, infinite: true }),
     methods: merged.methods.map((m) => m.toUpperCase()),
   };
 }

@@ -13,12 +13,15 @@ import {
   tokenFrom,
 } from './envelope.js';
 import { ApiError, AuthenticationError, ConfigError, TestMaxError, TokenExpiredError } from './errors.js';
+import { checkTokenOption } from './header-token.js';
 import { createLog, type LogFn } from './logger.js';
 import type { AuthSessionOptions, FromEnvOptions } from './options.js';
 import { REDACTED } from './redact.js';
+import { isRedirect, judgeRedirect, type RedirectRule } from './redirect.js';
 import {
   baseMatcher,
   decodeText,
+  type FetchInput,
   isRefusal,
   isUnauthorizedResponse,
   type PreparedRequest,
@@ -37,7 +40,10 @@ import {
   type TokenState,
   tokenState,
 } from './token-state.js';
-import { createTransport, send, type TransportConfig } from './transport.js';
+import { createTransport, type Outgoing, send, type TransportConfig } from './transport.js';
+
+/** The SDK's own calls never follow a redirect (see redirect.ts). */
+const REFUSE_REDIRECTS: RedirectRule = { kind: 'refuse' };
 
 /** What `validate()` found out. */
 export interface ValidateResult {
@@ -121,6 +127,7 @@ export class AuthSession {
     }
     const key = typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : undefined;
     const initialToken = typeof token === 'string' && token.trim() !== '' ? token.trim() : undefined;
+    if (initialToken) checkTokenOption(initialToken);
     if (!key && !initialToken) {
       throw new ConfigError(
         'AuthSession needs an apiKey (or a previously issued token); pass it, or set TESTMAX_API_KEY and use AuthSession.fromEnv().',
@@ -255,7 +262,7 @@ export class AuthSession {
     const epoch = this.#epoch;
     const lookup = this.accounts()
       .then((list) => {
-        const account = selectAccount(list, this.accountName);
+        const account = selectAccount(list, this.accountName, this.#secrets());
         if (epoch === this.#epoch) this.#account = account;
         return account;
       })
@@ -272,7 +279,7 @@ export class AuthSession {
    * with `success: false` and errorCode 1/3) logs in again and retries once. Relative paths
    * resolve against `baseUrl`. Network failures reject with `NetworkError`/`TimeoutError`.
    */
-  readonly fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
+  readonly fetch = (input: FetchInput, init?: RequestInit): Promise<Response> =>
     this.#fetch(input, init, false);
 
   /**
@@ -280,7 +287,7 @@ export class AuthSession {
    * rejects with an ApiError, since openapi-fetch would otherwise throw a bare SyntaxError or
    * return neither data nor error.
    */
-  async #fetch(input: RequestInfo | URL, init: RequestInit | undefined, strict: boolean): Promise<Response> {
+  async #fetch(input: FetchInput, init: RequestInit | undefined, strict: boolean): Promise<Response> {
     // Read first, before any await: a logout() right after this call must count as after it.
     const epoch = this.#epoch;
     const prepared = await prepareRequest(input, init, this.baseUrl);
@@ -291,8 +298,16 @@ export class AuthSession {
     const idempotent = underBase
       ? isSafeToRepeat(method, url.pathname, retry)
       : retry.methods.includes(method);
-    if (!underBase || url.pathname.endsWith('/Auth/loginKey')) {
+    if (!underBase) {
+      // Another host: nothing of ours goes with it, so it goes out exactly as the caller asked.
       return (await send(this.#transport, toOutgoing(prepared, undefined), { signal, idempotent })).response;
+    }
+    // The API: session.client's typed calls are the SDK's own (no operation answers with a
+    // redirect), so any redirect is an error; session.fetch follows one only within the API.
+    const redirects = strict ? REFUSE_REDIRECTS : this.#redirectsFor(prepared);
+    if (url.pathname.endsWith('/Auth/loginKey')) {
+      return (await send(this.#transport, toOutgoing(prepared, undefined), { signal, idempotent, redirects }))
+        .response;
     }
     // What errorCode 1 or 3 means depends on the endpoint (on Order/place, 3 is insufficient
     // funds): only where it means "who are you?" is a 200 with success: false a refused token.
@@ -301,11 +316,16 @@ export class AuthSession {
       const { token, generation } = await this.#currentToken(signal, epoch);
       // The body is read once, inside the attempt (so a cut body is timed out and retried),
       // as bytes: the refusal and strict checks decode what they need, the caller gets it all.
-      const { response, bytes = new ArrayBuffer(0) } = await send(
-        this.#transport,
-        toOutgoing(prepared, token),
-        { signal, read: 'bytes', idempotent },
-      );
+      const {
+        response,
+        bytes = new ArrayBuffer(0),
+        redirected = false,
+      } = await send(this.#transport, toOutgoing(prepared, token), {
+        signal,
+        read: 'bytes',
+        idempotent,
+        redirects,
+      });
       const contentType = response.headers.get('content-type');
       // After a logout the refusal is expected: logging in again would undo the logout.
       if (
@@ -325,8 +345,13 @@ export class AuthSession {
           throw notJsonError(`${method} ${url.pathname}`, text, contentType ?? '', response.status);
         }
       }
-      return rebuildResponse(response, bytes, method === 'HEAD');
+      return rebuildResponse(response, bytes, method === 'HEAD', redirected);
     }
+  }
+
+  /** Follow redirects only to URLs under the base, as the caller's `redirect` allows. */
+  #redirectsFor(prepared: PreparedRequest): RedirectRule {
+    return { kind: 'within', isAllowed: this.#isUnderBase, mode: prepared.init.redirect };
   }
 
   /**
@@ -348,16 +373,45 @@ export class AuthSession {
     },
     onResponse: async ({ request, response, options }) => {
       const sent = this.#middlewareRequests.get(request);
+      if (!sent) return undefined;
+      const followed = await this.#followRedirects(sent, request, response, options.fetch);
       // After a logout the refusal is expected: logging in again would undo the logout.
-      if (!sent || sent.epoch !== this.#epoch) return undefined;
-      if (!(await isUnauthorizedResponse(response, refusesInBody(sent.prepared.url.pathname))))
-        return undefined;
-      await response.body?.cancel().catch(() => {});
+      if (sent.epoch !== this.#epoch) return followed.response === response ? undefined : followed.response;
+      if (!(await isUnauthorizedResponse(followed.response, refusesInBody(followed.prepared.url.pathname))))
+        return followed.response === response ? undefined : followed.response;
+      await followed.response.body?.cancel().catch(() => {});
       this.#markRejected(sent.generation);
       const { token } = await this.#currentToken(sent.prepared.signal, sent.epoch);
-      return options.fetch(this.#requestFor(sent.prepared, token));
+      return options.fetch(this.#requestFor(followed.prepared, token));
     },
   };
+
+  /**
+   * The middleware's requests go out with `redirect: 'manual'` (the client's own fetch sends
+   * them): a redirect within the API is followed here, with the bearer; any other is an error.
+   */
+  async #followRedirects(
+    sent: { prepared: PreparedRequest },
+    request: Request,
+    response: Response,
+    fetchImpl: (request: Request) => Promise<Response>,
+  ): Promise<{ response: Response; prepared: PreparedRequest }> {
+    let current = response;
+    let prepared = sent.prepared;
+    const rule = this.#redirectsFor(prepared);
+    for (let hops = 0; ; hops++) {
+      if (!isRedirect(current) && !current.redirected) return { response: current, prepared };
+      const out: Outgoing = { ...prepared, init: prepared.init };
+      const verdict = judgeRedirect(rule, current, out, hops, `${request.method} ${prepared.url.pathname}`);
+      if (verdict.kind === 'deliver') return { response: current, prepared };
+      await current.body?.cancel().catch(() => {});
+      if (verdict.kind === 'fail') throw verdict.error;
+      const { url, method, headers, body } = verdict.next;
+      prepared = { ...prepared, url, method, headers, body };
+      const { token } = await this.#currentToken(prepared.signal);
+      current = await fetchImpl(this.#requestFor(prepared, token));
+    }
+  }
 
   /** A typed client for every TestMax endpoint, authenticated through `session.fetch`. */
   get client(): TestMaxClient {
@@ -468,7 +522,7 @@ export class AuthSession {
     return this.#logins.run(async () => {
       const apiKey = this.#apiKey as string;
       const outcome = await this.#callApi('/Auth/loginKey', { userName: this.userName, apiKey }, 'login');
-      const token = outcome.kind === 'ok' ? tokenFrom(outcome.body) : undefined;
+      const token = outcome.kind === 'ok' ? tokenFrom(outcome.body, 'POST /Auth/loginKey') : undefined;
       if (!token) {
         throw new ApiError('The TestMax API reported a successful login but sent no token; retry later.');
       }
@@ -499,8 +553,10 @@ export class AuthSession {
       if (!current || current.generation !== state.generation) return 'discarded';
       this.#log('debug', 'refresh: started');
       let outcome: Outcome;
+      let fresh: string | undefined;
       try {
         outcome = await this.#callApi('/Auth/validate', {}, 'authenticated', current.token);
+        fresh = outcome.kind === 'ok' ? tokenFrom(outcome.body, 'POST /Auth/validate') : undefined;
       } catch (error) {
         if (this.#state === current)
           current.nextRefreshAt = this.#clock.now() + backoffMs(current, this.#policy);
@@ -508,7 +564,7 @@ export class AuthSession {
       }
       // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
       if (this.#state !== current) {
-        const orphan = outcome.kind === 'ok' ? tokenFrom(outcome.body) : undefined;
+        const orphan = fresh;
         if (orphan && orphan !== current.token && epoch !== this.#epoch) {
           // A token renewed for a session that logged out must not stay valid: revoke it.
           this.#callApi('/Auth/logout', {}, 'authenticated', orphan).catch(() => {});
@@ -521,7 +577,6 @@ export class AuthSession {
         this.#log('debug', 'refresh: the server refused the token; the next call logs in again');
         return 'rejected';
       }
-      const fresh = tokenFrom(outcome.body);
       if (!fresh || fresh === current.token) {
         const wait = backoffMs(current, this.#policy);
         current.nextRefreshAt = this.#clock.now() + wait;
@@ -565,7 +620,7 @@ export class AuthSession {
     const received = await send(
       this.#transport,
       { url, method: 'POST', headers, body: JSON.stringify(body) },
-      { signal, read: 'text' },
+      { signal, read: 'text', redirects: REFUSE_REDIRECTS },
     );
     return interpret(received, { operation, label: `POST ${path}`, secrets: this.#secrets() });
   }
@@ -574,6 +629,8 @@ export class AuthSession {
     const out = toOutgoing(prepared, token);
     return new Request(out.url, {
       ...out.init,
+      // Followed (or refused) by the middleware itself: see #followRedirects.
+      redirect: 'manual',
       method: out.method,
       headers: out.headers,
       ...(out.body === undefined ? {} : { body: out.body }),

@@ -103,6 +103,99 @@ describe('a failing fetch never carries a secret into the error', () => {
     expect((error.cause as { code?: string }).code).toBe('ECONNRESET');
   });
 
+  /**
+   * Everything a custom fetch's error can hold that `util.inspect` prints: each carries the
+   * bearer (and the key, for the login) somewhere a JSON.stringify of the error would miss.
+   */
+  const HIDING_PLACES: [string, (secret: string, url: string) => unknown][] = [
+    [
+      'a Headers object',
+      (secret) =>
+        Object.assign(new Error('boom'), { headers: new Headers({ authorization: `Bearer ${secret}` }) }),
+    ],
+    [
+      'a Request',
+      (secret, url) =>
+        Object.assign(new Error('boom'), {
+          request: new Request(url, { headers: { authorization: `Bearer ${secret}` } }),
+        }),
+    ],
+    ['a Map', (secret) => Object.assign(new Error('boom'), { sent: new Map([['authorization', secret]]) })],
+    ['a Set', (secret) => Object.assign(new Error('boom'), { seen: new Set([secret]) })],
+    ['an array', (secret) => Object.assign(new Error('boom'), { trail: [1, [2, [3, { token: secret }]]] })],
+    [
+      'a cause ten levels deep',
+      (secret) => {
+        let error: Error = Object.assign(new Error('innermost'), { detail: secret });
+        for (let i = 0; i < 10; i++) error = new Error(`level ${i}`, { cause: error });
+        return error;
+      },
+    ],
+    [
+      "AggregateError's errors",
+      (secret) =>
+        new AggregateError([new Error('a'), Object.assign(new Error('b'), { value: secret })], 'all failed'),
+    ],
+    [
+      'a non-enumerable own property',
+      (secret) => Object.defineProperty(new Error('boom'), 'hidden', { value: secret, enumerable: false }),
+    ],
+    [
+      'a symbol-keyed property',
+      (secret) => Object.assign(new Error('boom'), { [Symbol('state')]: { secret } }),
+    ],
+    ['a property name', (secret) => Object.assign(new Error('boom'), { [secret]: true })],
+  ];
+
+  it.each(HIDING_PLACES)(
+    'a secret in %s of the thrown error: util.inspect (any depth, hidden too) never shows it',
+    async (_where, make) => {
+      const server = await mockServer();
+      const { session: source } = demoSession(server);
+      const token = await tokenOf(source);
+      const leaky: typeof fetch = async (input) => {
+        throw new TypeError('fetch failed', { cause: make(token, String(input)) });
+      };
+      const session = new AuthSession({
+        userName: DEMO_USER.userName,
+        token,
+        baseUrl: server.url,
+        fetch: leaky,
+        retry: false,
+        logger: false,
+      });
+      for (const call of [
+        () => session.accounts(),
+        () => session.fetch('/Order/search', { method: 'POST' }),
+      ]) {
+        const error = await rejectionOf(call());
+        expect(error).toBeInstanceOf(NetworkError);
+        const shown = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true });
+        expect(shown).not.toContain(token);
+        expect(shown).toContain('fetch failed');
+        showError(error);
+      }
+    },
+  );
+
+  it('the key in a failing login is kept out the same way', async () => {
+    const server = await mockServer();
+    const leaky: typeof fetch = async (_input, init) => {
+      throw new TypeError('fetch failed', { cause: new Map([['body', String(init?.body)]]) });
+    };
+    const session = new AuthSession({
+      ...DEMO_USER,
+      baseUrl: server.url,
+      fetch: leaky,
+      retry: false,
+      logger: false,
+    });
+    const error = await rejectionOf(session.authenticate());
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(
+      DEMO_USER.apiKey,
+    );
+  });
+
   it('an ordinary network failure keeps its original cause for debugging', async () => {
     const server = await mockServer();
     const { session } = demoSession(server);
@@ -111,6 +204,69 @@ describe('a failing fetch never carries a secret into the error', () => {
     const error = await rejectionOf(session.accounts());
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.cause).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('an answer too big for memory is the answer, not the network', () => {
+  it('a RangeError while reading the body is an ApiError, never retried as a NetworkError', async () => {
+    let calls = 0;
+    const huge: typeof fetch = async () => {
+      calls++;
+      // What a runtime throws when a body outgrows what a string or buffer can hold.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"success":'));
+          controller.error(new RangeError('Invalid string length'));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const session = new AuthSession({
+      ...DEMO_USER,
+      baseUrl: 'http://127.0.0.1:1',
+      fetch: huge,
+      retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 },
+      maxResponseBytes: Number.POSITIVE_INFINITY,
+      logger: false,
+    });
+    const error = await rejectionOf(session.authenticate());
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    expect(error.message).toContain('a body too large to hold in memory');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('retry.deadline: no wait ends after it', () => {
+  it('a Retry-After that would end past the deadline is not waited for; the error says what was asked', async () => {
+    const server = await mockServer();
+    const { session: source } = demoSession(server);
+    const token = await tokenOf(source);
+    server.inject('/Account/search', { status: 429, headers: { 'Retry-After': '5' }, times: 3 });
+    const session = new AuthSession({
+      userName: DEMO_USER.userName,
+      token,
+      baseUrl: server.url,
+      retry: { retries: 3, deadline: Date.now() + 2_000 },
+      logger: false,
+    });
+    const error = await rejectionOf(session.accounts());
+    expect(error.name).toBe('RateLimitError');
+    expect(error.message).toContain('asked to wait 5 s');
+    expect(server.calls('/Account/search')).toBe(1);
+  });
+
+  it('a 503 with Retry-After says what the server asked for too', async () => {
+    const server = await mockServer();
+    server.inject('/Status/ping', { status: 503, headers: { 'Retry-After': '30' }, times: 3 });
+    const { ping } = await import('../src/index.js');
+    const error = await rejectionOf(
+      ping({ baseUrl: server.url, retry: { deadline: Date.now() }, logger: false }),
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toContain('HTTP 503');
+    expect(error.message).toContain('asked to wait 30 s');
+    expect(server.calls('/Status/ping')).toBe(1);
   });
 });
 

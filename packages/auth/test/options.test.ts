@@ -26,6 +26,9 @@ describe('options are checked when the session is made', () => {
     [{ retry: { minDelayMs: -1 } }, /retry\.minDelayMs/],
     [{ retry: { methods: 'GET' } }, /retry\.methods must be an array/],
     [{ retry: 3 }, /retry must be an object/],
+    [{ retry: { deadline: -1 } }, /retry\.deadline must be a number ≥ 0/],
+    [{ maxResponseBytes: 0 }, /maxResponseBytes must be an integer ≥ 1, got 0/],
+    [{ maxResponseBytes: 1.5 }, /maxResponseBytes/],
   ])('%j is a ConfigError naming the option', (options, message) => {
     const make = () => new AuthSession({ ...base, ...(options as object) });
     expect(make).toThrow(ConfigError);
@@ -73,6 +76,43 @@ describe('options are checked when the session is made', () => {
       logger: false,
     });
     expect(await session.accounts()).toHaveLength(3);
+  });
+
+  it('a URL object as baseUrl says it must be a string, and how to get one', () => {
+    const make = () =>
+      new AuthSession({ ...base, baseUrl: new URL('http://127.0.0.1:1/api') as unknown as string });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(/baseUrl must be a string .* \(got a URL object; pass its href\)/);
+  });
+
+  it.each([
+    ['nope', 'a string'],
+    [42, 'a number'],
+    [{ fetch: 1 }, 'an object'],
+  ])('fetch: %j says fetch must be a function, and what it got (%s)', (fetch, what) => {
+    const make = () => new AuthSession({ ...base, fetch: fetch as unknown as typeof globalThis.fetch });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(`The option fetch must be a function`);
+    expect(make).toThrow(`got ${what}.`);
+  });
+
+  it.each([
+    ['CR/LF', 'eyJa.eyJb.c\r\nX: 1'],
+    ['NUL', 'abc\u0000def'],
+    ['non-Latin-1', 'abc\u0100def'],
+    ['an inner space', 'abc def'],
+  ])('a token option with %s is a ConfigError that does not quote it', (_what, token) => {
+    const make = () => new AuthSession({ userName: 'u@example.com', token });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(/cannot be sent in an Authorization header/);
+    let message = '';
+    try {
+      make();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('abc');
+    expect(message).not.toContain('eyJa');
   });
 
   it('ping() checks its options the same way', async () => {

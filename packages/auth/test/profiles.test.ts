@@ -176,7 +176,10 @@ describe('profiles: bad input is a ConfigError that names it', () => {
 
   it('a profile that names a plain http:// remote URL, even where the environment overrides it', () => {
     writeConfig({ ...CONFIG, profiles: { remote: { api_url: 'http://sim.example.com/api' } } });
-    for (const env of [{}, { TESTMAX_API_URL: 'https://api.test-max.com/api/topstep-sim' }]) {
+    for (const env of [{}, { TESTMAX_API_URL: 'https://api.test-max.com/api/topstep-sim' }] as Record<
+      string,
+      string
+    >[]) {
       const error = loadError(env, { profile: 'remote' });
       expect(error.message).toMatch(`"api_url" of profile "remote" in ${configPath}`);
       expect(error.message).toMatch(/http:\/\//);

@@ -9,4 +9,6 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   cwd: string;
   program: Command;
+  /** When the command started (ms since the epoch): its waits between retries end 30 s after. */
+  startedAt: number;
 }

@@ -80,6 +80,14 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof auth.NetworkError) {
     return { exitCode: ExitCode.unavailable, message };
   }
+  if (error instanceof auth.ApiError && message.includes('maxResponseBytes')) {
+    // An answer over the SDK's size cap: the advice to raise an SDK option is not for CLI users.
+    return {
+      exitCode: ExitCode.error,
+      message: withoutAdvice(message).replace(/maxResponseBytes \(([^)]+)\)/, '$1'),
+      hint: 'testmax reads at most 8 MiB of any answer, far more than the TestMax API ever sends: check the base URL (--base-url, TESTMAX_API_URL).',
+    };
+  }
   if (error instanceof auth.ApiError) {
     // 408 and 5xx were already retried by the SDK: the server stayed unavailable.
     if (error.status !== undefined && (error.status === 408 || error.status >= 500)) {

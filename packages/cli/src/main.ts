@@ -42,7 +42,14 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
 
   const program = buildProgram(packageVersion(), async (name, commandOptions, globals, args) => {
     output = new Output({ json: globals.json, debug: globals.debug || envDebug, env });
-    const context: Context = { globals, output, env, cwd: options.cwd ?? process.cwd(), program };
+    const context: Context = {
+      globals,
+      output,
+      env,
+      cwd: options.cwd ?? process.cwd(),
+      program,
+      startedAt: Date.now(),
+    };
     const module = await commands[name]();
     await module.run(context, commandOptions, args);
   });

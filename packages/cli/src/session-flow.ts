@@ -12,7 +12,7 @@ import { withoutAdvice } from './describe-error.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { describeHome, type FoundKey, SavedKeys } from './keychain/saved-keys.js';
 import { stateDir } from './paths.js';
-import { describeSettings, type RequestSettings, requestSettings } from './settings.js';
+import { describeSettings, type RequestSettings, requestSettings, retryFor } from './settings.js';
 import { type CachedSession, TokenCache } from './token-cache.js';
 
 /** Everything a command knows before talking to the server. */
@@ -133,7 +133,7 @@ export function newSession(
   options: { userName: string; apiKey?: string; token?: string },
   overrides: { retries?: number; keyFrom?: string } = {},
 ): AuthSession {
-  const { timeoutMs, retries } = settingsFor(context);
+  const settings = settingsFor(context);
   if (options.apiKey) {
     // A key about to be sent must not go where only the directory's .env says: that holds for
     // a key typed or piped to `login` as much as for one from the chain.
@@ -153,8 +153,8 @@ export function newSession(
     baseUrl: prepared.baseUrl,
     ...(prepared.chain.accountName ? { accountName: prepared.chain.accountName.value } : {}),
     ...(prepared.profile ? { profile: prepared.profile } : {}),
-    timeoutMs,
-    retry: { retries: overrides.retries ?? retries },
+    timeoutMs: settings.timeoutMs,
+    retry: retryFor(settings, context.startedAt, overrides.retries),
     logger: loggerFor(context),
   });
 }

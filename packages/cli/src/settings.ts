@@ -9,6 +9,14 @@ import { CliError, ExitCode } from './exit-codes.js';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRIES = 2;
 
+/**
+ * How long into a command its waits between retries (back-off and the server's Retry-After
+ * together) may last: a retry whose wait would end later is not made, and the command fails at
+ * once with what the server asked for. Without it, `Retry-After: 60` on each of 2 retries
+ * would keep a prompt waiting for two minutes.
+ */
+export const WAIT_BUDGET_MS = 30_000;
+
 /** Request settings for every call the CLI makes: `TESTMAX_TIMEOUT_MS` and `TESTMAX_RETRIES`. */
 export interface RequestSettings {
   /** Timeout of each attempt, in ms. */
@@ -51,5 +59,10 @@ export function requestSettings(env: NodeJS.ProcessEnv): RequestSettings {
 
 /** For `--debug`: what the requests will do, so a slow failure can be explained. */
 export function describeSettings(settings: RequestSettings): string {
-  return `requests: ${settings.timeoutMs} ms timeout per attempt, up to ${settings.retries} retries (TESTMAX_TIMEOUT_MS, TESTMAX_RETRIES)`;
+  return `requests: ${settings.timeoutMs} ms timeout per attempt, up to ${settings.retries} retries (TESTMAX_TIMEOUT_MS, TESTMAX_RETRIES), no wait ending more than ${WAIT_BUDGET_MS / 1000} s into the command`;
+}
+
+/** The SDK's retry options for one command: its retries, and its waits over by the budget's end. */
+export function retryFor(settings: RequestSettings, startedAt: number, retries = settings.retries) {
+  return { retries, deadline: startedAt + WAIT_BUDGET_MS };
 }

@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isHeaderSafeToken, type RegularFileRead, readRegularFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from './exit-codes.js';
+import { lockDown, looseness } from './private-files.js';
+
+/** A session file is a few hundred bytes (a token is rarely over 4 KiB): anything bigger is not one. */
+const MAX_SESSION_FILE_BYTES = 64 * 1024;
 
 /** One cached session: never the API key, only what a later command needs to reuse the token. */
 export interface CachedSession {
@@ -25,6 +30,7 @@ export function normaliseBaseUrl(baseUrl: string): string {
 }
 
 const FS_PROBLEMS: Record<string, string> = {
+  ELOOP: 'it is a symbolic link; the cache must be a real directory, locked to you (chmod 700)',
   ENOTDIR: 'part of that path is a file, not a directory',
   EEXIST: 'that path is a file, not a directory',
   EACCES: 'permission denied',
@@ -47,23 +53,6 @@ function cacheError(action: string, dir: string, error: unknown): CliError {
     'Make it a directory you can write to, or set XDG_STATE_HOME to one (the cache is $XDG_STATE_HOME/testmax).',
     { cause: error },
   );
-}
-
-/** "readable by group and others", "writable by group": what a loose mode actually allows. */
-export function looseness(mode: number): string | undefined {
-  const who = (bits: number, groupBit: number, otherBit: number) =>
-    [bits & groupBit ? 'group' : undefined, bits & otherBit ? 'others' : undefined]
-      .filter(Boolean)
-      .join(' and ');
-  const readers = who(mode, 0o040, 0o004);
-  const writers = who(mode, 0o020, 0o002);
-  const runners = who(mode, 0o010, 0o001);
-  const parts = [
-    readers && `readable by ${readers}`,
-    writers && `writable by ${writers}`,
-    runners && `executable by ${runners}`,
-  ].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /**
@@ -120,7 +109,7 @@ export class TokenCache {
     const body: CacheFile = { version: 1, ...saved };
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await chmod(this.dir, 0o700);
+      await lockDown(this.dir);
       await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       await chmod(temp, 0o600);
       await rename(temp, file);
@@ -153,20 +142,25 @@ export class TokenCache {
     baseUrl: string,
     profile?: string,
   ): Promise<CachedSession | undefined> {
-    let text: string;
+    // A FIFO or a device here must not hang or exhaust the command: only a regular file is read.
+    let read: RegularFileRead;
     try {
-      const info = await stat(file);
-      const loose = looseness(info.mode);
-      if (loose) {
-        this.warn(
-          `the session file ${file} is ${loose} (mode ${(info.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
-        );
-      }
-      text = await readFile(file, 'utf8');
+      read = await readRegularFile(file, { maxBytes: MAX_SESSION_FILE_BYTES });
     } catch {
+      return undefined; // unreadable (permissions): as good as absent
+    }
+    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'refused') {
+      this.warn(`ignoring ${file}: it ${read.problem}; remove it (testmax keeps a session file there)`);
       return undefined;
     }
-    const parsed = parseCacheFile(text);
+    const loose = looseness(read.mode);
+    if (loose) {
+      this.warn(
+        `the session file ${file} is ${loose} (mode ${(read.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
+      );
+    }
+    const parsed = parseCacheFile(read.text);
     if (!parsed) {
       this.warn(`ignoring ${file}: not a testmax session file (it will be replaced at the next login)`);
       return undefined;
@@ -188,7 +182,8 @@ function parseCacheFile(text: string): CacheFile | undefined {
       typeof v.baseUrl === 'string' &&
       typeof v.userName === 'string' &&
       typeof v.token === 'string' &&
-      v.token !== '' &&
+      // A token that cannot go back out as a header is no session (the SDK refuses those too).
+      isHeaderSafeToken(v.token) &&
       (typeof v.expiresAt === 'string' || v.expiresAt === null) &&
       typeof v.savedAt === 'string' &&
       (v.profile === undefined || typeof v.profile === 'string')

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -92,6 +92,8 @@ export class Sandbox {
     const out = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const file = join(this.stateDir, name);
+      // A FIFO or a device put there by a test on purpose: reading it would hang the test.
+      if (!(await lstat(file)).isFile()) continue;
       try {
         out.push({ file, body: JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> });
       } catch {
@@ -141,6 +143,9 @@ function isOptionValue(args: string[], arg: string): boolean {
   return index > 0 && ['--base-url', '--username', '-u'].includes(args[index - 1]!);
 }
 
+/** Longer than any command takes against a local server; a run past it hangs (killed, code null). */
+export const HANG_MS = 45_000;
+
 export function spawnCli(
   args: string[],
   options: { env: Record<string, string>; cwd: string; stdin?: string },
@@ -150,6 +155,8 @@ export function spawnCli(
       env: options.env,
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A run that hangs is killed before the test times out, so the test reports it.
+      timeout: HANG_MS,
     });
     let stdout = '';
     let stderr = '';

@@ -13,8 +13,17 @@ export interface CreateClientOptions {
   headers?: ClientOptions['headers'];
 }
 
-/** The typed client: every path, body and response is checked against the OpenAPI document. */
-export type TestMaxClient = Client<paths, 'application/json'>;
+/**
+ * The media types the API answers with: JSON for results, RFC 9457 problem documents for
+ * errors. Both must be named, or openapi-fetch types `error` as the whole content map.
+ */
+export type TestMaxMediaType = 'application/json' | 'application/problem+json';
+
+/**
+ * The typed client: every path, body and response is checked against the OpenAPI document;
+ * `data` is the operation's result, `error` its problem document.
+ */
+export type TestMaxClient = Client<paths, TestMaxMediaType>;
 
 /**
  * Create a typed client for the TestMax API.
@@ -24,7 +33,7 @@ export type TestMaxClient = Client<paths, 'application/json'>;
  */
 export function createClient(options: CreateClientOptions = {}): TestMaxClient {
   const { baseUrl = DEFAULT_BASE_URL, fetch, headers } = options;
-  return createFetchClient<paths, 'application/json'>({
+  return createFetchClient<paths, TestMaxMediaType>({
     // A trailing slash would produce `//Auth/...`, which some proxies reject.
     baseUrl: baseUrl.replace(/\/+$/, ''),
     ...(fetch ? { fetch } : {}),

@@ -3,6 +3,7 @@ export {
   createClient,
   DEFAULT_BASE_URL,
   type TestMaxClient,
+  type TestMaxMediaType,
 } from './create-client.js';
 export type {
   components,

@@ -6,9 +6,13 @@ import {
   DEFAULT_BASE_URL,
   type ErrorCode,
   type LoginApiKeyRequest,
+  type LoginResponse,
   type ProblemDetails,
   type paths,
+  type ResponseEnvelope,
+  type TestMaxClient,
   type TradingAccount,
+  type ValidateResponse,
 } from '../src/index.js';
 
 // These never run: `vitest --typecheck` (and `tsc`) compile them, so each `@ts-expect-error`
@@ -97,6 +101,58 @@ describe('responses are typed', () => {
     expectTypeOf(data).toEqualTypeOf<
       { success: boolean; errorCode: number; errorMessage: string | null } | undefined
     >();
+  });
+});
+
+/** The schema as openapi-fetch hands it out: `allOf` intersections flattened into one object. */
+type Flat<T> = { [K in keyof T]: T[K] };
+
+describe('data and error of each operation', () => {
+  // `error` is the problem document (application/problem+json), not the content map around
+  // it: `error.title` compiles, and the old `error['application/problem+json']` does not.
+  it('GET /Status/ping', async () => {
+    const { data, error } = await client.GET('/Status/ping');
+    expectTypeOf(data).toEqualTypeOf<ResponseEnvelope | undefined>();
+    expectTypeOf(error).toEqualTypeOf<ProblemDetails | undefined>();
+    if (error) expectTypeOf(error.title).toEqualTypeOf<string>();
+  });
+
+  it('POST /Auth/loginKey', async () => {
+    const { data, error } = await client.POST('/Auth/loginKey', { body: { userName: 'a', apiKey: 'k' } });
+    expectTypeOf(data).toEqualTypeOf<Flat<LoginResponse> | undefined>();
+    expectTypeOf(error).toEqualTypeOf<ProblemDetails | undefined>();
+    if (error) {
+      expectTypeOf(error.status).toEqualTypeOf<number>();
+      expectTypeOf(error.detail).toEqualTypeOf<string | undefined>();
+      expectTypeOf(error.errors).toEqualTypeOf<Record<string, string[]> | undefined>();
+      // @ts-expect-error the problem document is the error itself, not a map of media types
+      void error['application/problem+json'];
+    }
+  });
+
+  it('POST /Auth/validate', async () => {
+    const { data, error } = await client.POST('/Auth/validate', { body: {} });
+    expectTypeOf(data).toEqualTypeOf<Flat<ValidateResponse> | undefined>();
+    expectTypeOf(error).toEqualTypeOf<ProblemDetails | undefined>();
+  });
+
+  it('POST /Auth/logout', async () => {
+    const { data, error } = await client.POST('/Auth/logout', { body: {} });
+    expectTypeOf(data).toEqualTypeOf<ResponseEnvelope | undefined>();
+    expectTypeOf(error).toEqualTypeOf<ProblemDetails | undefined>();
+  });
+
+  it('POST /Account/search', async () => {
+    const { data, error } = await client.POST('/Account/search', { body: {} });
+    expectTypeOf(data).toEqualTypeOf<Flat<AccountSearchResponse> | undefined>();
+    expectTypeOf(error).toEqualTypeOf<ProblemDetails | undefined>();
+    if (error) expectTypeOf(error.title).toEqualTypeOf<string>();
+  });
+
+  it('a client typed as TestMaxClient (what session.client is) types them the same', async () => {
+    const typed: TestMaxClient = client;
+    const { error } = await typed.POST('/Account/search', { body: {} });
+    expectTypeOf(error).toEqualTypeOf<ProblemDetails | undefined>();
   });
 });
 

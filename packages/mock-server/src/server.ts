@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CallCounter } from './call-counter.js';
 import { DEMO_USER } from './demo-user.js';
 import { FaultQueue, normalisePath } from './faults.js';
 import { answerPreflight, applyCors, BodyTooLargeError, readBody, sendJson, sendProblem } from './http.js';
@@ -44,11 +45,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   });
   const faults = new FaultQueue();
   const rateLimits = rateLimitsOf(options.rateLimits, options.now ?? Date.now);
-  const rateLimitedCounts = new Map<string, number>();
+  const rateLimitedCounts = new CallCounter();
   // Preflights are counted apart: a browser sends one before some requests and not others
   // (it caches them), so counting them with the requests would make exact counts impossible.
-  const counts = new Map<string, number>();
-  const preflightCounts = new Map<string, number>();
+  const counts = new CallCounter();
+  const preflightCounts = new CallCounter();
   const pendingDelays = new Set<() => void>();
   let closing: Promise<void> | undefined;
 
@@ -68,7 +69,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const pathname = pathOf(req.url);
     const key = normalisePath(pathname);
     const counter = req.method === 'OPTIONS' ? preflightCounts : counts;
-    counter.set(key, (counter.get(key) ?? 0) + 1);
+    counter.add(key, ROUTES.has(key));
     applyCors(req, res);
 
     if (req.method === 'OPTIONS') {
@@ -94,7 +95,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (rateLimits) {
       const decision = rateLimits.admit(clientOf(req, state), pathname);
       if (!decision.admitted) {
-        rateLimitedCounts.set(key, (rateLimitedCounts.get(key) ?? 0) + 1);
+        rateLimitedCounts.add(key, ROUTES.has(key));
         const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
         sendProblem(res, 429, `Rate limit exceeded. Retry after the Retry-After delay (${seconds} s).`, {
           'Retry-After': String(seconds),
@@ -231,9 +232,8 @@ function clientOf(req: IncomingMessage, state: SimulatorState): string {
   return user === undefined ? `ip:${req.socket.remoteAddress ?? ''}` : `user:${user.toLowerCase()}`;
 }
 
-function countOf(counts: Map<string, number>, path: string | undefined): number {
-  if (path === undefined) return [...counts.values()].reduce((sum, n) => sum + n, 0);
-  return counts.get(normalisePath(path)) ?? 0;
+function countOf(counts: CallCounter, path: string | undefined): number {
+  return counts.count(path === undefined ? undefined : normalisePath(path));
 }
 
 function pathOf(url: string | undefined): string {

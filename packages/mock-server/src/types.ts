@@ -87,7 +87,9 @@ export interface MockServer {
   clearFaults(): void;
   /**
    * Requests received per path, including faulted, failed and unknown-path ones, but not CORS
-   * preflights (see {@link MockServer.preflights}). `calls()` is the total.
+   * preflights (see {@link MockServer.preflights}). `calls()` is the total. Unknown paths are
+   * counted one by one for the first 256 distinct ones, then only in the total, so endless
+   * distinct paths cannot grow the server's memory.
    */
   calls(path?: string): number;
   /** `OPTIONS` preflights received per path (browsers send and cache them as they see fit); `preflights()` is the total. */

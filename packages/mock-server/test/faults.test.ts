@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CallCounter, MAX_COUNTED_PATHS } from '../src/call-counter.js';
 import { DEMO_USER, type MockServer, startMockServer } from '../src/index.js';
 import { call, login } from './helpers/api.js';
 
@@ -187,6 +188,22 @@ describe('call counters', () => {
     expect(server.calls('/Auth/logout')).toBe(0);
     expect(server.calls('/Unknown')).toBe(1);
     expect(server.calls()).toBe(4);
+  });
+
+  it('keep a bounded table: endless distinct unknown paths count in the total only', async () => {
+    const distinct = MAX_COUNTED_PATHS + 200;
+    for (let i = 0; i < distinct; i++) await call(server.url, `/Nope/${i}`);
+    await call(server.url, '/Status/ping');
+    // The first ones are counted per path; the rest only in the total, which stays exact.
+    expect(server.calls('/Nope/0')).toBe(1);
+    expect(server.calls(`/Nope/${distinct - 1}`)).toBe(0);
+    // The API's own paths are always counted, however many unknown ones came first.
+    expect(server.calls('/Status/ping')).toBe(1);
+    expect(server.calls()).toBe(distinct + 1);
+    const counter = new CallCounter();
+    for (let i = 0; i < 10_000; i++) counter.add(`/x/${i}`, false);
+    expect(counter.paths).toBe(MAX_COUNTED_PATHS);
+    expect(counter.count(undefined)).toBe(10_000);
   });
 
   it('count CORS preflights apart, so calls() is exact whether or not a browser sent one', async () => {

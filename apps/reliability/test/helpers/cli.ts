@@ -41,9 +41,17 @@ export class CliSandbox {
     return tokens;
   }
 
-  run(args: string[], env: Record<string, string>): Promise<CliResult> {
+  /**
+   * Run `testmax args` in the sandbox. `stdin` is piped in (else none); `nodeFlags` go to Node
+   * before the bin (e.g. to report memory); `killAfterMs` ends a run that hangs.
+   */
+  run(
+    args: string[],
+    env: Record<string, string>,
+    options: { stdin?: string; nodeFlags?: string[]; killAfterMs?: number } = {},
+  ): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CLI_BIN, ...args], {
         cwd: this.home,
         env: {
           PATH: process.env.PATH ?? '',
@@ -53,14 +61,19 @@ export class CliSandbox {
           NO_COLOR: '1',
           ...env,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        ...(options.killAfterMs === undefined ? {} : { timeout: options.killAfterMs }),
       });
+      if (options.stdin !== undefined) {
+        child.stdin?.on('error', () => {}); // the CLI may exit before reading it
+        child.stdin?.end(options.stdin);
+      }
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
       });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         stderr += chunk;
       });
       child.on('error', reject);

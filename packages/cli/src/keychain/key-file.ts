@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRegularFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { keyFileDir } from '../paths.js';
-import { looseness } from '../token-cache.js';
+import { lockDown, looseness } from '../private-files.js';
 import { type KeyScope, sameScope, scopeId } from './key-scope.js';
-import { readRegularFile } from './regular-file.js';
 
 /** A key file is a few hundred bytes: anything much bigger is not one. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
@@ -38,11 +38,20 @@ export class KeyFiles {
   }
 
   /** The saved key, or undefined when there is none (or the file is unusable: said in a warning). */
-  read(scope: KeyScope): string | undefined {
+  async read(scope: KeyScope): Promise<string | undefined> {
     const file = this.fileFor(scope);
-    const read = readRegularFile(file, MAX_KEY_FILE_BYTES);
-    if (!read.ok) {
-      if (!read.missing) this.warn(`ignoring ${file}: it ${read.problem}; remove it, then log in again`);
+    let read: Awaited<ReturnType<typeof readRegularFile>>;
+    try {
+      read = await readRegularFile(file, { maxBytes: MAX_KEY_FILE_BYTES });
+    } catch (error) {
+      this.warn(
+        `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}); fix its permissions, or remove it and log in again`,
+      );
+      return undefined;
+    }
+    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'refused') {
+      this.warn(`ignoring ${file}: it ${read.problem}; remove it, then log in again`);
       return undefined;
     }
     const loose = looseness(read.mode);
@@ -75,7 +84,7 @@ export class KeyFiles {
     };
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await chmod(this.dir, 0o700);
+      await lockDown(this.dir);
       await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       await rename(temp, file);
       await chmod(file, 0o600);

@@ -69,7 +69,7 @@ export class SavedKeys {
    * caller decides whether that is worth a warning (it is when a login needed the key).
    */
   async find(scope: KeyScope): Promise<FoundKey | { problem?: KeychainFailure }> {
-    const fromFile = this.files.read(scope);
+    const fromFile = await this.files.read(scope);
     if (fromFile) return { apiKey: fromFile, where: { kind: 'file', path: this.files.fileFor(scope) } };
     const fromKeychain = await this.keychain.get(scope);
     if (!fromKeychain.ok) return { problem: fromKeychain };
