@@ -117,8 +117,12 @@ _testmax_words() {
 _testmax_reply() {
   COMPREPLY=($(compgen -W "$1" -- "$cur"))
   if [[ "$cur" == *=* && "\${COMP_WORDBREAKS-}" == *=* ]]; then
-    local prefix="\${cur%=*}=" i
-    for i in "\${!COMPREPLY[@]}"; do COMPREPLY[i]="\${COMPREPLY[i]#"$prefix"}"; done
+    local prefix="\${cur%=*}=" reply trimmed=()
+    for reply in "\${COMPREPLY[@]}"; do
+      reply="\${reply#"$prefix"}"
+      [[ -n "$reply" ]] && trimmed+=("$reply")
+    done
+    COMPREPLY=("\${trimmed[@]}")
   fi
 }
 

@@ -11,7 +11,18 @@ import { installed, runInPty } from './pty.js';
 // pseudo-terminal; fish's own `complete -C`). A test whose shell is missing is skipped and
 // says so in its name.
 
-const COMMANDS = ['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion', 'help'];
+const COMMANDS = [
+  'ping',
+  'login',
+  'status',
+  'validate',
+  'token',
+  'logout',
+  'accounts',
+  'api',
+  'completion',
+  'help',
+];
 const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
 const hasBashCompletion = existsSync(BASH_COMPLETION);
 const missing = (program: string) => (installed(program) ? '' : ` (skipped: ${program} is not installed)`);
