@@ -48,7 +48,8 @@ function apiCompletion(): ApiCompletion {
     const entry = fields.get(path) ?? { names: [], booleans: [] };
     for (const field of operation.body?.fields ?? []) {
       if (!entry.names.includes(field.name)) entry.names.push(field.name);
-      if (field.type === 'boolean' && !entry.booleans.includes(field.name)) entry.booleans.push(field.name);
+      if (field.type.split(' | ').includes('boolean') && !entry.booleans.includes(field.name))
+        entry.booleans.push(field.name);
     }
     fields.set(path, entry);
   }

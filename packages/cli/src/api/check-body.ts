@@ -59,7 +59,8 @@ function describe(error: SchemaError, body: unknown, operation: Operation): { te
       };
     case 'type': {
       const value = valueAt(body, error.instancePath);
-      const wanted = String(error.params.type);
+      // ajv gives a list for a union type ("boolean,null"): said as "boolean or null".
+      const wanted = String(error.params.type).split(',').join(' or ');
       const typedText =
         typeof value === 'string' &&
         wanted !== 'string' &&
@@ -67,7 +68,7 @@ function describe(error: SchemaError, body: unknown, operation: Operation): { te
         /^(true|false|null|-?\d[\d.eE+-]*)$/.test(value);
       return {
         text: `${where} must be ${wanted === 'object' ? 'an object' : wanted}, not ${kindOf(value)}`,
-        ...(typedText ? { hint: `-f sends text; -F ${field}=… sends ${wanted} values.` } : {}),
+        ...(typedText ? { hint: `-f sends text; -F ${field}=… sends typed values (${wanted}).` } : {}),
       };
     }
     case 'enum':

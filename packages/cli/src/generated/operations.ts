@@ -28,8 +28,6 @@ export interface Operation {
   } | null;
 }
 
-export const SPEC_VERSION = "1.0.0";
-
 export const OPERATIONS: readonly Operation[] = [
   {
     "path": "/Auth/loginKey",
@@ -99,9 +97,9 @@ export const OPERATIONS: readonly Operation[] = [
       "fields": [
         {
           "name": "onlyActiveAccounts",
-          "type": "boolean",
+          "type": "boolean | null",
           "required": false,
-          "description": "When true, only accounts that can trade are returned."
+          "description": "When true, only accounts that can trade are returned. False, null or absent returns them all."
         }
       ]
     }

@@ -3,7 +3,7 @@
 "use strict";
 export const validateAuthLoginKey = validate20;
 const schema31 = {"$id":"testmax-spec-validateAuthLoginKey","$ref":"testmax-spec#/$defs/LoginApiKeyRequest"};
-const schema33 = {"type":"object","description":"Credentials for an API-key login. Other fields are refused with a 400; a missing or\nempty `userName` or `apiKey` is answered in-band (`errorCode` 3).\n","required":["userName","apiKey"],"additionalProperties":false,"properties":{"userName":{"type":"string","description":"The user name, usually the account e-mail.","examples":["trader@example.com"]},"apiKey":{"type":"string","description":"The API key from the TestMax dashboard. A secret.","writeOnly":true,"examples":["tmx_example_3f9a1c2b7d4e8f60a1b2c3d4e5f6a7b8"]}}};
+const schema33 = {"title":"LoginApiKeyRequest","type":"object","description":"Credentials for an API-key login. Other fields are refused with a 400; a missing or\nempty `userName` or `apiKey` is answered in-band (`errorCode` 3).\n","required":["userName","apiKey"],"additionalProperties":false,"properties":{"userName":{"type":"string","description":"The user name, usually the account e-mail.","examples":["trader@example.com"]},"apiKey":{"type":"string","description":"The API key from the TestMax dashboard. A secret.","format":"password","examples":["tmx_example_3f9a1c2b7d4e8f60a1b2c3d4e5f6a7b8"]}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="testmax-spec-validateAuthLoginKey" */;
@@ -62,7 +62,7 @@ errors++;
 }
 }
 if(data.apiKey !== undefined){
-if(typeof data.apiKey !== "string"){
+if(!(typeof data.apiKey === "string")){
 const err4 = {instancePath:instancePath+"/apiKey",schemaPath:"testmax-spec#/$defs/LoginApiKeyRequest/properties/apiKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
@@ -91,7 +91,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateAuthValidate = validate22;
 const schema34 = {"$id":"testmax-spec-validateAuthValidate","$ref":"testmax-spec#/$defs/EmptyRequest"};
-const schema35 = {"type":"object","description":"An empty JSON object (the body may also be left out). Any field is refused with a 400.","additionalProperties":false,"examples":[{}]};
+const schema35 = {"title":"EmptyRequest","type":"object","description":"An empty JSON object (the body may also be left out). Any field is refused with a 400.","additionalProperties":false,"examples":[{}]};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="testmax-spec-validateAuthValidate" */;
@@ -174,7 +174,7 @@ validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateAccountSearch = validate24;
 const schema38 = {"$id":"testmax-spec-validateAccountSearch","$ref":"testmax-spec#/$defs/AccountSearchRequest"};
-const schema39 = {"type":"object","description":"Filters for the account search. Other fields (a typo such as `onlyActive`) are refused with a 400.","additionalProperties":false,"properties":{"onlyActiveAccounts":{"type":"boolean","description":"When true, only accounts that can trade are returned."}},"examples":[{"onlyActiveAccounts":true}]};
+const schema39 = {"title":"AccountSearchRequest","type":"object","description":"Filters for the account search. Other fields (a typo such as `onlyActive`) are refused with a 400.","additionalProperties":false,"properties":{"onlyActiveAccounts":{"type":["boolean","null"],"description":"When true, only accounts that can trade are returned. False, null or absent returns them all."}},"examples":[{"onlyActiveAccounts":true}]};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="testmax-spec-validateAccountSearch" */;
@@ -201,8 +201,9 @@ errors++;
 }
 }
 if(data.onlyActiveAccounts !== undefined){
-if(typeof data.onlyActiveAccounts !== "boolean"){
-const err1 = {instancePath:instancePath+"/onlyActiveAccounts",schemaPath:"testmax-spec#/$defs/AccountSearchRequest/properties/onlyActiveAccounts/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+let data0 = data.onlyActiveAccounts;
+if((typeof data0 !== "boolean") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/onlyActiveAccounts",schemaPath:"testmax-spec#/$defs/AccountSearchRequest/properties/onlyActiveAccounts/type",keyword:"type",params:{type: schema39.properties.onlyActiveAccounts.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
