@@ -229,7 +229,7 @@ describe('testmax api: bad input is one line, exit 2, nothing sent, no secret ec
       name: 'a boolean given as text with -f',
       args: ['api', 'Account/search', '-f', 'onlyActiveAccounts=true'],
       error:
-        /field onlyActiveAccounts must be boolean, not text.*-F onlyActiveAccounts=… sends boolean values/,
+        /field onlyActiveAccounts must be boolean or null, not text.*-F onlyActiveAccounts=… sends typed values \(boolean or null\)/,
     },
     {
       name: 'a body that is not JSON',
