@@ -104,9 +104,19 @@ describe.runIf(secretServiceAvailable())('the key in the OS keychain (a real Sec
     // Expired: the next command logs in by itself with the saved key.
     server.resetCalls();
     await expireSavedTokens();
-    const token = await sandbox.run(['accounts'], { env });
-    expect(token.code, token.stderr).toBe(0);
+    const accounts = await sandbox.run(['accounts'], { env });
+    expect(accounts.code, accounts.stderr).toBe(0);
     expect(server.calls('/Auth/loginKey')).toBe(1);
+    await expireSavedTokens();
+    const token = await sandbox.run(['token'], { env });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(server.calls('/Auth/loginKey')).toBe(2);
+    await expireSavedTokens();
+    const validate = await sandbox.run(['validate'], { env });
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(validate.stdout).toMatch(/logged in with the key saved in the Secret Service keyring/);
+    expect(server.calls('/Auth/loginKey')).toBe(3);
 
     // Refused (revoked on the server): one login with the saved key, the call retried once.
     server.revokeAllTokens();
@@ -210,6 +220,9 @@ describe.runIf(secretServiceAvailable())(
         await expireSavedTokens();
         const after = await sandbox.run(['accounts'], { env });
         expect(after.code).toBe(3);
+        expect(after.stderr).toMatch(
+          /warning: could not read the saved API key from the Secret Service keyring: it did not answer within 1 s/,
+        );
         await expect.poll(() => bus.open, { timeout: 10_000 }).toBe(0);
       } finally {
         await bus.close();
