@@ -15,9 +15,11 @@ import { bundleSize, SDK_ENTRY } from '../src/size.mjs';
  * every session by default; then by about 2.7 kB for the hardening rules of issue 11 —
  * redirects refused or followed only within the API, the streamed response-size cap,
  * header-safe tokens, causes redacted as util.inspect shows them, hostile account names —
- * most of it the messages that say what happened and what to do.)
+ * most of it the messages that say what happened and what to do; then by 100 B for
+ * `createPublicFetch` (the session-less fetch `testmax api` uses for `Status/ping`) and the
+ * session's `profile`.)
  */
-const SDK_BUDGET = 17_800;
+const SDK_BUDGET = 17_900;
 const SDK_TARGET = 6_000;
 /** createClient alone (openapi-fetch and the wrapper): what a bring-your-own-token app ships. */
 const CLIENT_BUDGET = 3_000;
