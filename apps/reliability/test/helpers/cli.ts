@@ -59,6 +59,8 @@ export class CliSandbox {
           XDG_CONFIG_HOME: join(this.home, 'config'),
           XDG_STATE_HOME: join(this.home, 'state'),
           NO_COLOR: '1',
+          // Never the developer's own keychain (macOS and Windows cannot be sandboxed by HOME).
+          TESTMAX_KEYCHAIN: 'off',
           ...env,
         },
         stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
