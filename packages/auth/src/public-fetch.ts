@@ -2,7 +2,7 @@ import { DEFAULT_BASE_URL } from '@testmax/client';
 import { normalizeBaseUrl } from './base-url.js';
 import { createLog, type Logger } from './logger.js';
 import type { RedirectRule } from './redirect.js';
-import { baseMatcher, prepareRequest, rebuildResponse, toOutgoing } from './request.js';
+import { baseMatcher, type FetchInput, prepareRequest, rebuildResponse, toOutgoing } from './request.js';
 import { isSafeToRepeat } from './retry.js';
 import { createTransport, send, type TransportOptions } from './transport.js';
 
@@ -19,7 +19,7 @@ export interface PublicFetchOptions extends TransportOptions {
  */
 export function createPublicFetch(
   options: PublicFetchOptions = {},
-): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+): (input: FetchInput, init?: RequestInit) => Promise<Response> {
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const log = createLog(options.logger, () => []);
   const transport = createTransport(options, log, () => []);
