@@ -17,4 +17,5 @@ export function packageDir(name) {
   return dirname(require.resolve(`${name}/package.json`));
 }
 
-export const CLI_BIN = join(packageDir('@testmax/cli'), 'dist', 'bin.js');
+/** The `testmax` bin as the package declares it: what `npm install -g` puts on PATH. */
+export const CLI_BIN = join(packageDir('@testmax/cli'), require('@testmax/cli/package.json').bin.testmax);

@@ -8,7 +8,7 @@
 //   node scripts/lint-packages.mjs --dir <path>       any package directory
 //
 // attw runs with `--profile esm-only`: the packages are ESM-only on purpose (Node >= 20.19
-// loads them with `require()` too, which test/pack-install.test.ts proves on the real tarballs),
+// loads them with `require()` too, which test/pack-install.slow.test.ts proves on the real tarballs),
 // so attw's CommonJS resolution modes (node10, node16-from-CJS) would only report that ESM-only
 // design. Every other attw problem fails the check.
 import { execFileSync, spawnSync } from 'node:child_process';

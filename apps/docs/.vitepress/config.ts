@@ -25,6 +25,7 @@ const reference: SidebarItem[] = [
     text: 'Reference',
     items: [
       { text: 'Overview', link: '/reference/' },
+      { text: 'HTTP API operations', link: '/reference/api' },
       { text: 'CLI', link: '/reference/cli' },
     ],
   },
@@ -46,6 +47,16 @@ export default defineConfig({
     optimizeDeps: { entries: [] },
   },
   lastUpdated: false,
+  // The SDK reference is TypeDoc's output and the packages' READMEs: its long signatures and
+  // examples wrap (wrap-code.css) rather than hide behind a scrollbar. Hand-written pages keep
+  // their lines short enough for 1280 px instead (apps/docs/biome.json formats their code at 66).
+  transformPageData(pageData) {
+    if (pageData.relativePath.startsWith('reference/sdk/')) {
+      pageData.frontmatter.pageClass = ['wrap-code', pageData.frontmatter.pageClass]
+        .filter(Boolean)
+        .join(' ');
+    }
+  },
   themeConfig: {
     logo: '/favicon.svg',
     search: {
@@ -56,6 +67,18 @@ export default defineConfig({
         _render(src, env, md) {
           const html = md.render(src, env);
           return GENERATED_TYPE_DUMPS.test(env.relativePath) ? '' : html;
+        },
+        miniSearch: {
+          searchOptions: {
+            // Guides first, then the hand-written reference and the API's operations; TypeDoc's
+            // property-by-property pages last, so "retry after" finds the guide that explains
+            // it before `AuthSessionOptions › retry?`. Serialized into the site: self-contained.
+            boostDocument(id: string) {
+              if (id.startsWith('/guide/')) return 4;
+              if (id.startsWith('/reference/sdk/')) return 0.4;
+              return 1.5;
+            },
+          },
         },
       },
     },

@@ -1,130 +1,256 @@
-// The CLI reference: the built `testmax` binary's own --help output for the program and for every
-// command it lists, so the page is exactly what users see in a terminal. If the CLI is not built
-// yet, a placeholder page says so instead of failing the docs build.
+// The CLI reference: one section per command (usage, options, examples, exit codes), rendered
+// from the same command definitions as `testmax --help` (`cliReference()` in the built CLI,
+// packages/cli/dist/reference.js), so the page always matches the installed command; and the
+// simulator's command, `testmax-mock`, from its own --help. If the CLI is not built yet, a
+// placeholder page says so instead of failing the docs build.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { cliPage, repoRoot } from './paths.mjs';
 import { placeholderPage } from './placeholder.mjs';
+import { prose } from './text.mjs';
 
 const run = promisify(execFile);
-const bin = join(repoRoot, 'packages/cli/dist/bin.js');
-const mockBin = join(repoRoot, 'packages/mock-server/dist/bin.js');
+const reference = join(repoRoot, 'packages/cli/dist/reference.js');
+const mockBin = join(repoRoot, 'packages/mock-server/bin/testmax-mock.js');
+const mockBuilt = join(repoRoot, 'packages/mock-server/dist/bin.js');
 
-/** Help must not depend on whoever builds the docs: no colours, no real credentials or config. */
-async function helpRunner() {
-  const home = await mkdtemp(join(tmpdir(), 'testmax-docs-cli-'));
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_STATE_HOME: join(home, '.local/state'),
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
-    COLUMNS: '100',
-  };
-  const helpOf = async (file, ...args) => {
-    const { stdout } = await run(process.execPath, [file, ...args], { env, cwd: home, timeout: 15_000 });
-    return stdout.trimEnd();
-  };
-  const help = (...args) => helpOf(bin, ...args);
-  return { help, helpOf, cleanup: () => rm(home, { recursive: true, force: true }) };
-}
+const code = (text) => `\`${text.replaceAll('`', "'")}\``;
 
-/** Commander lists commands under "Commands:" as `  name [options] <args>  description`. */
-export function parseCommands(rootHelp) {
-  const section = rootHelp.split(/^Commands:\s*$/m)[1];
-  if (!section) return [];
-  const names = [];
-  for (const line of section.split('\n')) {
-    if (/^\S/.test(line)) break; // the next section
-    const match = /^ {2}([a-z][\w-]*)/.exec(line);
-    if (match && match[1] !== 'help') names.push(match[1]);
-  }
-  return names;
-}
-
-function page(version, rootHelp, commands, mockHelp) {
-  const lines = [
-    '# CLI reference',
-    '',
-    `Generated at build time from the \`--help\` output of \`testmax\` ${version}, so it always matches`,
-    'the installed command. Install it with `npm install -g @testmax/cli` (or run `npx @testmax/cli`).',
-    '',
-    '## testmax',
-    '',
-    '```text',
-    rootHelp,
-    '```',
-    '',
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
   ];
-  for (const { name, help } of commands) {
-    lines.push(`## testmax ${name}`, '', '```text', help, '```', '');
+}
+
+/** Examples as one shell block: each comment above its command. */
+function examplesBlock(examples) {
+  const lines = examples.flatMap(({ command, comment }) => [...(comment ? [`# ${comment}`] : []), command]);
+  return ['```sh', ...lines, '```'];
+}
+
+function exitCodesTable(exitCodes) {
+  return table(
+    ['exit code', 'meaning'],
+    exitCodes.map(([value, meaning]) => [code(String(value)), prose(meaning)]),
+  );
+}
+
+function optionsTable(options) {
+  return table(
+    ['option', 'meaning'],
+    options.map((o) => [code(o.flags), prose(o.description)]),
+  );
+}
+
+/** One command's section. */
+export function commandSection(command) {
+  const lines = [`## testmax ${command.name}`, '', `${prose(capitalize(command.description))}.`, ''];
+  lines.push('```sh', command.usage, '```', '');
+  if (command.details) {
+    for (const paragraph of command.details.split('\n\n'))
+      lines.push(prose(paragraph.replaceAll('\n', ' ')), '');
   }
-  if (mockHelp) {
+  if (command.listing) {
+    const { title, columns, rows } = command.listing;
     lines.push(
-      '## testmax-mock',
+      `**${title}**`,
       '',
-      'The local simulator from `@testmax/mock-server` (see',
-      '[Testing with the mock server](../guide/testing-with-mock-server.md)); run it with',
-      // -p: a bare `npx testmax-mock` would fetch an unrelated unscoped package of that name.
-      '`npx -p @testmax/mock-server testmax-mock`.',
-      '',
-      '```text',
-      mockHelp,
-      '```',
+      ...table(
+        columns,
+        rows.map(([name, meaning]) => [code(name), prose(meaning)]),
+      ),
       '',
     );
   }
-  lines.push(
-    '## Exit codes and errors',
+  if (command.arguments.length > 0) {
+    lines.push('**Arguments**', '');
+    lines.push(
+      ...table(
+        ['argument', 'meaning'],
+        command.arguments.map((a) => [
+          code(a.name),
+          prose(a.description) + (a.choices ? `: one of ${a.choices.map(code).join(', ')}` : ''),
+        ]),
+      ),
+      '',
+    );
+  }
+  if (command.options.length > 0) {
+    lines.push(
+      '**Options** (and the [global options](#global-options))',
+      '',
+      ...optionsTable(command.options),
+      '',
+    );
+  } else {
+    lines.push('**Options**: the [global options](#global-options) only.', '');
+  }
+  lines.push('**Examples**', '', ...examplesBlock(command.examples), '');
+  lines.push('**Exit codes**', '', ...exitCodesTable(command.exitCodes), '');
+  return lines;
+}
+
+const capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The simulator's help (a hand-written text in the mock-server's bin) as sections:
+ * `{ usage, description, options: [{ flags, description }], examples, exitCodes }`.
+ */
+export function parseMockHelp(help) {
+  const sections = new Map();
+  let current = 'intro';
+  for (const line of help.split('\n')) {
+    const heading = /^([A-Z][\w ]*):$/.exec(line);
+    if (heading) {
+      current = heading[1];
+      sections.set(current, []);
+      continue;
+    }
+    if (!sections.has(current)) sections.set(current, []);
+    sections.get(current).push(line);
+  }
+  const intro = sections.get('intro') ?? [];
+  const usage = (intro.find((l) => l.startsWith('Usage: ')) ?? '').slice('Usage: '.length);
+  const description = intro
+    .filter((l) => l.trim() !== '' && !l.startsWith('Usage: '))
+    .join(' ')
+    .trim();
+  const options = [];
+  for (const line of sections.get('Options') ?? []) {
+    const match = /^ {2}(\S.*?)\s{2,}(\S.*)$/.exec(line);
+    if (match) options.push({ flags: match[1], description: match[2] });
+    else if (/^\s{4,}\S/.test(line) && options.length > 0) options.at(-1).description += ` ${line.trim()}`;
+  }
+  const examples = [];
+  let comment;
+  for (const line of sections.get('Examples') ?? []) {
+    const text = line.trim();
+    if (text.startsWith('# ')) comment = text.slice(2);
+    else if (text.startsWith('$ ')) {
+      examples.push({ command: text.slice(2), ...(comment ? { comment } : {}) });
+      comment = undefined;
+    }
+  }
+  const exitCodes = (sections.get('Exit codes') ?? [])
+    .map((line) => /^ {2}(\d+)\s+(.*)$/.exec(line))
+    .filter(Boolean)
+    .map((m) => [Number(m[1]), m[2]]);
+  return { usage, description, options, examples, exitCodes };
+}
+
+function mockSection(mock) {
+  return [
+    '## testmax-mock',
     '',
-    'The exit codes are listed in `testmax --help` above; [Errors](../guide/errors.md) explains',
-    'what causes each one and what to do about it.',
+    `${prose(mock.description)} The local simulator from \`@testmax/mock-server\`; see`,
+    '[Testing with the mock server](../guide/testing-with-mock-server.md).',
+    '',
+    '```sh',
+    mock.usage,
+    '```',
+    '',
+    '**Options**',
+    '',
+    ...optionsTable(mock.options),
+    '',
+    '**Examples**',
+    '',
+    ...examplesBlock(mock.examples),
+    '',
+    '**Exit codes**',
+    '',
+    ...exitCodesTable(mock.exitCodes),
+    '',
+  ];
+}
+
+export function page(cli, mock) {
+  const lines = [
+    '# CLI reference',
+    '',
+    `\`testmax\` ${cli.version}: ${prose(cli.description)} This page is generated from the same`,
+    'command definitions as `testmax --help`, so the two always agree.',
+    '',
+    '::: warning Not on npm yet',
+    'Until the packages are published, run the commands from a clone of the SDK repository: after',
+    '`pnpm install && pnpm build`, `export PATH="$PWD/bin:$PATH"` puts `testmax` and `testmax-mock`',
+    'on your `PATH` (see [Getting started](../guide/getting-started.md#from-a-clone)).',
+    ':::',
+    '',
+    '```sh',
+    cli.usage,
+    '```',
+    '',
+    '## Global options',
+    '',
+    'Every command takes these, before or after its name (`testmax --json status` is `testmax status --json`).',
+    '',
+    ...optionsTable(cli.globalOptions),
+    '',
+  ];
+  for (const command of cli.commands) lines.push(...commandSection(command));
+  lines.push(
+    '## Exit codes',
+    '',
+    'The same in human and `--json` mode; each command above lists the ones it can end with.',
+    '[Errors](../guide/errors.md) explains what causes each one and what to do about it.',
+    '',
+    ...exitCodesTable(cli.exitCodes),
+    '',
+    '## Credentials and environment',
+    '',
+    prose(cli.credentials.replaceAll('\n', ' ')),
+    '',
+    ...table(
+      ['variable', 'meaning'],
+      cli.environment.map(([name, meaning]) => [name.split(', ').map(code).join(', '), prose(meaning)]),
+    ),
     '',
   );
+  if (mock) lines.push(...mockSection(mock));
   return lines.join('\n');
 }
 
 export async function generateCli() {
-  if (!existsSync(bin)) {
+  if (!existsSync(reference)) {
     await writeFile(
       cliPage,
       placeholderPage({
         title: 'CLI reference',
-        what: 'This page is generated from the `--help` output of the built `testmax` command (`packages/cli/dist/bin.js`), which did not exist when the site was built.',
+        what: 'This page is generated from the command definitions of the built `testmax` command (`packages/cli/dist/reference.js`), which did not exist when the site was built.',
         how: 'Run `pnpm build` at the repository root (it builds the CLI before the docs) and rebuild the site.',
       }),
     );
-    return 'CLI: placeholder (packages/cli/dist/bin.js not built)';
+    return 'CLI: placeholder (packages/cli/dist/reference.js not built)';
   }
-  const { help, helpOf, cleanup } = await helpRunner();
   try {
-    const [rootHelp, version] = await Promise.all([help('--help'), help('--version')]);
-    const names = parseCommands(rootHelp);
-    const commands = await Promise.all(
-      names.map(async (name) => ({ name, help: await help(name, '--help') })),
-    );
-    // The simulator's own command is optional here: its package may not be built yet.
-    const mockHelp = existsSync(mockBin) ? await helpOf(mockBin, '--help').catch(() => undefined) : undefined;
-    await writeFile(cliPage, page(version, rootHelp, commands, mockHelp));
-    return `CLI: generated (${names.join(', ')}${mockHelp ? ', testmax-mock' : ''})`;
+    const { cliReference } = await import(pathToFileURL(reference).href);
+    const cli = cliReference();
+    // The simulator's command is optional here: its package may not be built yet.
+    let mock;
+    if (existsSync(mockBuilt)) {
+      const { stdout } = await run(process.execPath, [mockBin, '--help'], { timeout: 15_000 });
+      mock = parseMockHelp(stdout);
+    }
+    await writeFile(cliPage, page(cli, mock));
+    return `CLI: generated (${cli.commands.map((c) => c.name).join(', ')}${mock ? ', testmax-mock' : ''})`;
   } catch (error) {
     const detail = error instanceof Error ? `${error.message}\n${error.stderr ?? ''}` : String(error);
     await writeFile(
       cliPage,
       placeholderPage({
         title: 'CLI reference',
-        what: 'This page is generated from the `--help` output of the built `testmax` command, and running it failed.',
+        what: 'This page is generated from the command definitions of the built `testmax` command, and reading them failed.',
         how: 'Rebuild the CLI (`pnpm --filter @testmax/cli build`) and then the site.',
         detail,
       }),
     );
-    return `CLI: placeholder (--help failed: ${detail.split('\n')[0]})`;
-  } finally {
-    await cleanup();
+    return `CLI: placeholder (${detail.split('\n')[0]})`;
   }
 }

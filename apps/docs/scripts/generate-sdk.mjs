@@ -2,11 +2,11 @@
 // entry points, so the pages can never drift from the code. A package that is not written yet, or
 // that TypeDoc cannot read, gets a placeholder page instead of failing the docs build.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, LogLevel, OptionDefaults } from 'typedoc';
+import { Application, LogLevel, OptionDefaults, ReferenceReflection } from 'typedoc';
 import { docsDir, generatedDir, repoRoot, repoUrl, sdkOutDir } from './paths.mjs';
 import { placeholderPage } from './placeholder.mjs';
 import { prepareReadme } from './readme.mjs';
@@ -106,9 +106,71 @@ async function convert(pkg, out) {
   const project = await app.convert();
   if (readme !== 'none') await rm(readme, { force: true });
   if (!project) return { ok: false, reason: errors.join('\n') || 'TypeDoc could not convert the sources' };
+  documentOnce(project);
   await app.generateOutputs(project);
+  await dropInheritedFrom(out);
   if (errors.length > 0) return { ok: false, reason: errors.join('\n') };
   return { ok: true };
+}
+
+/**
+ * `@testmax/auth/node` re-declares `AuthSession` (a subclass whose `fromEnv` reads the
+ * environment): TypeDoc would give it a second page, every member "Inherited from" the first.
+ * One page instead: the runtime-neutral class, its `fromEnv` documented as Node users get it (the
+ * Node entry's comment) with what the neutral build does instead; the Node entry lists it as a
+ * re-export.
+ */
+export function documentOnce(project) {
+  const modules = project.children ?? [];
+  const neutral = modules.find((m) => m.name === 'index');
+  const node = modules.find((m) => m.name === 'node');
+  if (!neutral || !node) return;
+  for (const subclass of [...(node.children ?? [])]) {
+    const base = neutral.getChildByName(subclass.name);
+    const extendsBase = subclass.extendedTypes?.some((type) => type.reflection === base);
+    if (!base || !extendsBase) continue;
+    for (const member of subclass.children ?? []) {
+      if (member.inheritedFrom) continue;
+      const own = base.getChildByName(member.name);
+      const comment = member.signatures?.[0]?.comment;
+      const target = own?.signatures?.[0];
+      if (!comment || !target) continue;
+      const neutralSummary = target.comment?.summary ?? [];
+      target.comment = comment.clone();
+      target.comment.summary = [
+        { kind: 'text', text: '**In Node** (`@testmax/auth` and `@testmax/auth/node`): ' },
+        ...target.comment.summary,
+        {
+          kind: 'text',
+          text: '\n\n**In browsers and workers** (the runtime-neutral build of `@testmax/auth`): ',
+        },
+        ...neutralSummary.map((part) => ({ ...part })),
+      ];
+    }
+    project.removeReflection(subclass);
+    const reference = new ReferenceReflection(base.name, base, node);
+    project.registerReflection(reference, undefined, undefined);
+    node.addChild(reference);
+    // The module page lists its members by group, computed during conversion: move it there too.
+    for (const group of node.groups ?? []) group.children = group.children.filter((c) => c !== subclass);
+    node.groups = (node.groups ?? []).filter((group) => group.children.length > 0);
+    const references = node.groups.find((group) => group.title === 'References');
+    if (references) {
+      references.children.push(reference);
+      references.children.sort((a, b) => a.name.localeCompare(b.name));
+    }
+  }
+}
+
+/** TypeDoc's "Inherited from" notes (one per inherited member of every error class): noise. */
+async function dropInheritedFrom(dir) {
+  for (const entry of await readdir(dir, { recursive: true })) {
+    if (!entry.endsWith('.md')) continue;
+    const file = join(dir, entry);
+    const text = await readFile(file, 'utf8');
+    const cleaned = text.replace(/^#{2,5} Inherited from\n\n[^\n]*\n\n?/gm, '');
+    if (cleaned !== text) await writeFile(file, cleaned);
+  }
 }
 
 /** TypeDoc names a module after its file; readers know the import specifier instead. */
@@ -153,20 +215,24 @@ async function generatePackage(pkg) {
   return { pkg, ok: true, sidebar: [overview, ...renameModules(items, pkg)] };
 }
 
-function indexPage(results) {
-  const rows = results.map(({ pkg, ok }) => {
-    const status = ok ? 'generated from the sources' : 'not generated yet (placeholder)';
-    return `| [\`${pkg.name}\`](./${pkg.slug}/) | ${Object.keys(pkg.entryPoints)
+async function indexPage(results) {
+  const rows = [];
+  for (const { pkg, ok } of results) {
+    const manifest = JSON.parse(await readFile(join(repoRoot, pkg.dir, 'package.json'), 'utf8'));
+    // A package that could not be documented says so where its description would be.
+    const what = ok ? manifest.description : `**Not generated yet**: see [its page](./${pkg.slug}/).`;
+    const imports = Object.keys(pkg.entryPoints)
       .map((s) => `\`${s}\``)
-      .join(', ')} | ${status} |`;
-  });
+      .join(', ');
+    rows.push(`| [\`${pkg.name}\`](./${pkg.slug}/) | ${imports} | ${what} |`);
+  }
   return [
     '# SDK reference',
     '',
     'Generated by TypeDoc from the TypeScript sources of each package every time the site is built,',
     'so signatures, options and doc comments always match the published code.',
     '',
-    '| package | import | status |',
+    '| package | import | what it is |',
     '|---|---|---|',
     ...rows,
     '',
@@ -180,7 +246,7 @@ export async function generateSdk() {
   const results = [];
   // One at a time: each TypeDoc run builds a TypeScript program, and CI has two cores.
   for (const pkg of SDK_PACKAGES) results.push(await generatePackage(pkg));
-  await writeFile(join(sdkOutDir, 'index.md'), indexPage(results));
+  await writeFile(join(sdkOutDir, 'index.md'), await indexPage(results));
   await mkdir(generatedDir, { recursive: true });
   const sidebar = results.map(({ pkg, sidebar }) => ({ text: pkg.name, collapsed: false, items: sidebar }));
   await writeFile(join(generatedDir, 'sdk-sidebar.json'), `${JSON.stringify(sidebar, null, 2)}\n`);

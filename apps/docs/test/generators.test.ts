@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { makeOffline } from '../scripts/generate-api.mjs';
-import { parseCommands } from '../scripts/generate-cli.mjs';
+import { commandSection, parseMockHelp } from '../scripts/generate-cli.mjs';
 import { prepareReadme } from '../scripts/readme.mjs';
+import { prose } from '../scripts/text.mjs';
 
 // The generators' rules for other packages' text, checked on the inputs that would otherwise
 // break the site: a README that Vue cannot compile, Redoc links that 404 on a static host.
@@ -40,29 +41,122 @@ describe('prepareReadme', () => {
   });
 });
 
-describe('parseCommands', () => {
-  test('reads the command names from commander help, without help itself', () => {
-    const help = [
-      'Usage: testmax [options] [command]',
-      '',
-      'Options:',
-      '  --json              print exactly one JSON document on stdout',
-      '',
-      'Commands:',
-      '  ping                check that the API answers',
-      '  login [options]     log in with an API key',
-      '                      (continued description)',
-      '  completion <shell>  print a shell completion script',
-      '  help [command]      show help for a command',
-      '',
-      'Exit codes:',
-      '  0  ok',
-    ].join('\n');
-    expect(parseCommands(help)).toEqual(['ping', 'login', 'completion']);
+describe('the CLI reference', () => {
+  test('a command becomes one section: usage, options, examples, exit codes', () => {
+    const lines = commandSection({
+      name: 'login',
+      usage: 'testmax login [options]',
+      description: 'log in with an API key',
+      arguments: [],
+      options: [{ flags: '-u, --username <email>', description: 'the user | name' }],
+      examples: [{ command: 'testmax login', comment: 'asked at a prompt' }],
+      exitCodes: [
+        [0, 'logged in'],
+        [4, 'nothing to log in with'],
+      ],
+    });
+    expect(lines.join('\n')).toBe(
+      [
+        '## testmax login',
+        '',
+        'Log in with an API key.',
+        '',
+        '```sh',
+        'testmax login [options]',
+        '```',
+        '',
+        '**Options** (and the [global options](#global-options))',
+        '',
+        '| option | meaning |',
+        '| --- | --- |',
+        '| `-u, --username <email>` | the user \\| name |',
+        '',
+        '**Examples**',
+        '',
+        '```sh',
+        '# asked at a prompt',
+        'testmax login',
+        '```',
+        '',
+        '**Exit codes**',
+        '',
+        '| exit code | meaning |',
+        '| --- | --- |',
+        '| `0` | logged in |',
+        '| `4` | nothing to log in with |',
+        '',
+      ].join('\n'),
+    );
   });
 
-  test('finds no commands in help without a Commands section', () => {
-    expect(parseCommands('Usage: x [options]\n\nOptions:\n  -h, --help  show help')).toEqual([]);
+  test("a command's details keep their paragraphs, and its listing (api's operations) is a table", () => {
+    const text = commandSection({
+      name: 'api',
+      usage: 'testmax api [options] <path>',
+      description: 'call any endpoint',
+      details: 'The body is JSON:\nfields with -f.\n\nThe answer is printed.',
+      listing: {
+        title: 'Known operations (from the spec)',
+        columns: ['operation', 'what it does'],
+        rows: [['GET Status/ping', 'Check that the service is up; no login needed']],
+      },
+      arguments: [],
+      options: [],
+      examples: [{ command: 'testmax api Status/ping' }],
+      exitCodes: [[0, 'success: true']],
+    }).join('\n');
+    expect(text).toContain(
+      [
+        'The body is JSON: fields with -f.',
+        '',
+        'The answer is printed.',
+        '',
+        '**Known operations (from the spec)**',
+        '',
+        '| operation | what it does |',
+        '| --- | --- |',
+        '| `GET Status/ping` | Check that the service is up; no login needed |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test("reads the simulator's help into the same parts", () => {
+    const help = [
+      'Usage: testmax-mock [options]',
+      '',
+      'Run the simulator locally.',
+      '',
+      'Options:',
+      '  --port N          port to listen on',
+      '  --refresh-window S  seconds before expiry',
+      '                      (default 20%)',
+      '',
+      'Examples:',
+      '  # the demo user',
+      '  $ testmax-mock --port 4010',
+      '',
+      'Exit codes:',
+      '  0  stopped',
+      '  2  a usage error',
+    ].join('\n');
+    expect(parseMockHelp(help)).toEqual({
+      usage: 'testmax-mock [options]',
+      description: 'Run the simulator locally.',
+      options: [
+        { flags: '--port N', description: 'port to listen on' },
+        { flags: '--refresh-window S', description: 'seconds before expiry (default 20%)' },
+      ],
+      examples: [{ command: 'testmax-mock --port 4010', comment: 'the demo user' }],
+      exitCodes: [
+        [0, 'stopped'],
+        [2, 'a usage error'],
+      ],
+    });
+  });
+
+  test('text from help strings cannot become Vue markup or break a table', () => {
+    expect(prose('--username <email> {{ x }} a|b')).toBe('--username &lt;email> &#123;&#123; x }} a\\|b');
   });
 });
 

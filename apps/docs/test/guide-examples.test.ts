@@ -44,16 +44,26 @@ function loginToMockServer(): void {
   process.env.TESTMAX_API_URL = server.url;
 }
 
-async function example(guide: string, name: string) {
-  const found = (await examplesIn(guide)).get(name);
-  if (!found) throw new Error(`no example "${name}" in guide/${guide}`);
+async function example(page: string, name: string) {
+  const found = (await examplesIn(page)).get(name);
+  if (!found) throw new Error(`no example "${name}" in ${page}`);
   return found;
 }
+
+describe('the home page', () => {
+  test('the five lines log in, list every account and log out', async () => {
+    loginToMockServer();
+    await runExample(await example('index.md', 'home'));
+    expect(logged).toEqual(DEMO_USER.accounts.map((a) => `${a.name} ${a.balance}`));
+    expect(server.calls('/Auth/loginKey')).toBe(1);
+    expect(server.calls('/Auth/logout')).toBe(1); // `await using` logged out
+  });
+});
 
 describe('getting started', () => {
   test('the first SDK call lists the tradable accounts and pings, then logs out', async () => {
     loginToMockServer();
-    await runExample(await example('getting-started.md', 'first-call'));
+    await runExample(await example('guide/getting-started.md', 'first-call'));
     const tradable = DEMO_USER.accounts.filter((a) => a.canTrade).map((a) => `${a.name}: ${a.balance} USD`);
     expect(logged).toEqual([...tradable, 'ping: true']);
     expect(server.calls('/Auth/logout')).toBe(1); // `await using` logged out
@@ -61,7 +71,7 @@ describe('getting started', () => {
 
   test('the plain JavaScript variant logs out in finally', async () => {
     loginToMockServer();
-    await runExample(await example('getting-started.md', 'plain-js'));
+    await runExample(await example('guide/getting-started.md', 'plain-js'));
     expect(logged.join('\n')).toContain(DEMO_USER.accounts[0]!.name);
     expect(server.calls('/Auth/logout')).toBe(1);
   });
@@ -70,7 +80,7 @@ describe('getting started', () => {
 describe('credentials', () => {
   test('loadCredentials says where the key came from and never prints it', async () => {
     loginToMockServer();
-    await runExample(await example('credentials.md', 'load-credentials'));
+    await runExample(await example('guide/credentials.md', 'load-credentials'));
     expect(logged[0]).toBe('environment variable TESTMAX_API_KEY');
     expect(logged.join('\n')).not.toContain(DEMO_USER.apiKey);
   });
@@ -95,12 +105,12 @@ describe('credentials', () => {
 describe('errors', () => {
   test('the error-handling example prints the accounts when logged in', async () => {
     loginToMockServer();
-    await runExample(await example('errors.md', 'handling-errors'));
+    await runExample(await example('guide/errors.md', 'handling-errors'));
     expect(logged.join('\n')).toContain(DEMO_USER.accounts[0]!.name);
   });
 
   test('the error-handling example takes the ConfigError branch without credentials', async () => {
-    await runExample(await example('errors.md', 'handling-errors'));
+    await runExample(await example('guide/errors.md', 'handling-errors'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(/^Set up credentials first: No TestMax credentials found/);
   });
@@ -108,7 +118,7 @@ describe('errors', () => {
   test('the error-handling example takes the AuthenticationError branch for a wrong key', async () => {
     loginToMockServer();
     process.env.TESTMAX_API_KEY = 'not-the-key';
-    await runExample(await example('errors.md', 'handling-errors'));
+    await runExample(await example('guide/errors.md', 'handling-errors'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(/^Login refused \(INVALID_CREDENTIALS\)/);
     expect(logged[0]).not.toContain('not-the-key');
@@ -118,7 +128,7 @@ describe('errors', () => {
 describe('testing with the mock server', () => {
   test('the example tests pass', async () => {
     collected.length = 0;
-    await runExample(await example('testing-with-mock-server.md', 'testing-guide'));
+    await runExample(await example('guide/testing-with-mock-server.md', 'testing-guide'));
     expect(collected.map((t) => t.name)).toEqual([
       'my bot lists the accounts it can trade with',
       'my bot survives a rate limit',

@@ -2,16 +2,25 @@
 // `pnpm demo`: start the embedded TestMax simulator on a free loopback port and walk the real,
 // built `testmax` binary through a whole session, printing each command and what it printed.
 // Everything runs in a throw-away HOME, so your own login and config are never touched.
+//
+// `pnpm demo --keep`: the same, but the simulator keeps running afterwards (a process of its
+// own), and the demo ends with the commands that use it from your shell, exactly as printed:
+// its own directory, PATH with the clone's `bin/`, the simulator's URL, then `testmax …`,
+// and the `kill` that stops the simulator.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { openSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { styleText } from 'node:util';
 import { DEMO_USER, startMockServer } from '@testmax/mock-server';
 
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
 // TESTMAX_DEMO_BIN swaps in another program, for the demo's own test: one that exits 0 but
 // prints the wrong things must make the demo fail.
-const bin = process.env.TESTMAX_DEMO_BIN ?? join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = process.env.TESTMAX_DEMO_BIN ?? join(import.meta.dirname, '..', 'bin', 'testmax.js');
+const keep = process.argv.includes('--keep');
 const colour = process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 const paint = (style, text) => (colour ? styleText(style, text) : text);
 
@@ -109,9 +118,55 @@ const indent = (text) =>
     .map((line) => `    ${line}`)
     .join('\n');
 
+/**
+ * The simulator for `--keep`: `testmax-mock` as a process of its own (a session of its own, so
+ * neither the demo's exit nor a Ctrl-C in this terminal stops it), its output in a log file.
+ */
+async function startDetachedSimulator(home) {
+  const log = join(home, 'simulator.log');
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'packages', 'mock-server', 'bin', 'testmax-mock.js'), '--port', '0'],
+    { detached: true, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] },
+  );
+  child.unref();
+  for (let waitedMs = 0; waitedMs < 30_000; waitedMs += 100) {
+    const text = await readFile(log, 'utf8').catch(() => '');
+    const url = /listening on (http:\/\/\S+)/.exec(text)?.[1];
+    if (url) return { url, pid: child.pid, close: async () => process.kill(child.pid, 'SIGTERM') };
+    if (child.exitCode !== null) break;
+    await sleep(100);
+  }
+  child.kill();
+  throw new Error(`the simulator did not start; its output is in ${log}`);
+}
+
+/** A word for a POSIX shell: as it is when it is plain, else in single quotes. */
+const shellWord = (text) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/** What to type to use the simulator the demo left running: shell lines, comments included. */
+function keptCommands(home, server) {
+  return [
+    "# the demo's own directory (no .env of yours in the way), testmax from this clone:",
+    `cd ${shellWord(home)}`,
+    `export PATH=${shellWord(join(repoRoot, 'bin'))}:"$PATH"`,
+    '# no config file, token cache or credentials of yours:',
+    'export XDG_CONFIG_HOME="$PWD/.config" XDG_STATE_HOME="$PWD/.local/state"',
+    'unset TESTMAX_API_KEY TESTMAX_CONFIG TESTMAX_PROFILE',
+    '# the simulator and its demo user, whose key is fake and good only there:',
+    `export TESTMAX_API_URL=${server.url} TESTMAX_USERNAME=${DEMO_USER.userName}`,
+    `printf %s ${DEMO_USER.apiKey} | testmax login --api-key-stdin`,
+    'testmax status',
+    'testmax accounts',
+    'testmax logout',
+    '# stop the simulator, and clean up:',
+    `kill ${server.pid} && rm -r ${shellWord(home)}`,
+  ];
+}
+
 async function demo() {
   const home = await mkdtemp(join(tmpdir(), 'testmax-demo-'));
-  const server = await startMockServer({ users: [DEMO_USER] });
+  const server = keep ? await startDetachedSimulator(home) : await startMockServer({ users: [DEMO_USER] });
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -129,11 +184,13 @@ async function demo() {
   try {
     console.log(paint('bold', 'TestMax CLI demo'));
     console.log(`Simulator: ${server.url}  (demo user ${DEMO_USER.userName})`);
-    console.log(`Each command runs with HOME=${home} (thrown away at the end). To type them yourself:`);
-    console.log(`  export TESTMAX_API_URL=${server.url}`);
-    // Assigned, not exported: only the pipe into `login` reads it, as the real commands below
-    // see no key in their environment. The demo key is fake and works against the simulator only.
-    console.log(`  TESTMAX_API_KEY=${DEMO_USER.apiKey}   # the simulator's demo key; not exported\n`);
+    console.log(
+      keep
+        ? `Each command runs with HOME=${home}, which is kept with the simulator.`
+        : `Each command runs with HOME=${home} (thrown away at the end, with the simulator).`,
+    );
+    // The key the login step pipes in: the simulator's demo key, fake, good against it only.
+    console.log(`TESTMAX_API_KEY=${DEMO_USER.apiKey} (the simulator's demo key)\n`);
     for (const [index, step] of steps.entries()) {
       const expected = step.expect ?? 0;
       console.log(paint('cyan', `[${index + 1}/${steps.length}] ${step.why}`));
@@ -156,17 +213,26 @@ async function demo() {
       }
     }
   } finally {
-    await server.close();
-    await rm(home, { recursive: true, force: true });
+    if (!keep || failures > 0) {
+      await server.close();
+      await rm(home, { recursive: true, force: true });
+    }
   }
   if (failures > 0) {
     console.log(paint('red', `${failures} step(s) failed.`));
     return 1;
   }
-  console.log(paint('green', 'All steps passed. Point the same commands at the real API with:'));
-  console.log(
-    '  export TESTMAX_API_URL=https://api.test-max.com/api/topstep-sim   # or drop it: the default',
-  );
+  if (keep) {
+    console.log(
+      paint('green', `All steps passed. The simulator keeps running (pid ${server.pid}) at ${server.url}.`),
+    );
+    console.log('To use it from your shell, type (or paste) these lines, exactly as they are:\n');
+    for (const line of keptCommands(home, server)) console.log(`  ${line}`);
+    return 0;
+  }
+  console.log(paint('green', 'All steps passed. The simulator has stopped.'));
+  console.log('To type the commands yourself against a simulator that keeps running: pnpm demo --keep');
+  console.log('Against the real API (its URL is the default):');
   console.log('  printf %s "$YOUR_KEY" | testmax login --username you@example.com --api-key-stdin');
   return 0;
 }

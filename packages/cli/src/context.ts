@@ -11,4 +11,6 @@ export interface Context {
   program: Command;
   /** When the command started (ms since the epoch): its waits between retries end 30 s after. */
   startedAt: number;
+  /** The base URL the command talks to, once the credentials chain has resolved it (for advice in errors). */
+  baseUrl?: string;
 }

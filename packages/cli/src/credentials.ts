@@ -7,6 +7,7 @@ import {
 } from '@testmax/auth/node';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import type { Context } from './context.js';
+import { splitAdvice } from './describe-error.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** One resolved value and a human description of where it came from. */
@@ -52,7 +53,12 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     try {
       normalizeBaseUrl(context.globals.baseUrl, 'the --base-url flag');
     } catch (error) {
-      throw new CliError(ExitCode.usage, (error as Error).message);
+      const { what, advice } = splitAdvice((error as Error).message);
+      throw new CliError(
+        ExitCode.usage,
+        what,
+        advice ?? 'Give --base-url an https:// URL (http:// only for a loopback host).',
+      );
     }
   }
   const warnings = new Set<string>();
@@ -79,7 +85,8 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     const message = error.message
       .replace(' or configPath', '')
       .replaceAll('from option profile', 'from flag --profile');
-    throw new CliError(ExitCode.usage, message, undefined, {
+    const { what, advice } = splitAdvice(message);
+    throw new CliError(ExitCode.usage, what, advice ?? 'Fix the setting it names, or unset it.', {
       cause: error,
     });
   }
@@ -93,6 +100,7 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     from: 'default',
     origin: 'default' as const,
   };
+  context.baseUrl = baseUrl.value;
   const userName = sourced('userName', credentials.userName, credentials.source.userName);
   const apiKey = sourced('apiKey', credentials.apiKey, credentials.source.apiKey);
   const accountName = sourced('accountName', credentials.accountName, credentials.source.accountName);

@@ -1,31 +1,78 @@
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 
+/**
+ * A failure as the CLI reports it: what happened (`message`) and, always apart from it, what to
+ * do next (`hint`). The `--json` error document has the same two fields, whatever failed.
+ */
 export interface ErrorReport {
   exitCode: ExitCodeValue;
   message: string;
-  hint?: string;
+  hint: string;
 }
 
 const LOGIN_HINT = 'Run `testmax login` (see `testmax login --help`).';
 
+/** What to do when nothing more particular is known, per exit code. */
+const DEFAULT_HINTS: Record<ExitCodeValue, string> = {
+  [ExitCode.ok]: '',
+  [ExitCode.error]: 'Run again with --debug for details, and report it if it persists.',
+  [ExitCode.usage]: 'Run `testmax --help` for usage.',
+  [ExitCode.authFailed]: LOGIN_HINT,
+  [ExitCode.notLoggedIn]: LOGIN_HINT,
+  [ExitCode.unavailable]: 'Check your network and the base URL, then try again.',
+  [ExitCode.cancelled]: 'Nothing was changed; run the command again when you are ready.',
+};
+
+export function defaultHint(exitCode: ExitCodeValue): string {
+  return DEFAULT_HINTS[exitCode];
+}
+
 /**
- * The SDK's messages end in advice for SDK users ("…; check your network, or raise timeoutMs"),
- * after the last "; ". The CLI gives its own, in its own terms, as the hint.
+ * The SDK writes what happened and what to do in one message, "…; check your network." (until
+ * its errors carry the advice as a field of their own). Split it: the advice, as a sentence,
+ * becomes the hint when the CLI has none of its own; it never stays inside the message.
  */
-export function withoutAdvice(message: string): string {
+export function splitAdvice(message: string): { what: string; advice?: string } {
   const cut = message.lastIndexOf('; ');
-  return cut > 0 ? `${message.slice(0, cut)}.` : message;
+  if (cut <= 0) return { what: message };
+  const advice = message.slice(cut + 2).trim();
+  return {
+    what: `${message.slice(0, cut)}.`,
+    ...(advice ? { advice: /[.!?]$/.test(advice) ? capitalize(advice) : `${capitalize(advice)}.` } : {}),
+  };
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** What the CLI knows about where it was talking to, for advice that names it. */
+export interface ErrorContext {
+  baseUrl?: string;
 }
 
 /**
  * Map any failure to an exit code, a message and what to do next. The SDK's errors carry
- * secret-free messages, so they are shown as they are (or without their SDK advice); anything
+ * secret-free messages, so they are shown as they are (their advice moved to the hint); anything
  * else is a bug and says so.
  */
-export async function describeError(error: unknown): Promise<ErrorReport> {
+export async function describeError(error: unknown, context: ErrorContext = {}): Promise<ErrorReport> {
+  // The CLI's own errors already say what happened and what to do apart: a "; " in their
+  // message is part of what happened ("…; nothing was sent"), not advice to split off.
   if (error instanceof CliError) {
-    return { exitCode: error.exitCode, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+    return {
+      exitCode: error.exitCode,
+      message: error.message,
+      hint: error.hint || defaultHint(error.exitCode),
+    };
   }
+  const { exitCode, message, hint } = await classify(error, context);
+  const { what, advice } = splitAdvice(message);
+  return { exitCode, message: what, hint: hint ?? advice ?? defaultHint(exitCode) };
+}
+
+async function classify(
+  error: unknown,
+  context: ErrorContext,
+): Promise<{ exitCode: ExitCodeValue; message: string; hint?: string }> {
   // Loaded only on this path: the auth package is not needed to report a usage error.
   const auth = await import('@testmax/auth');
   const message = error instanceof Error ? error.message : String(error);
@@ -33,9 +80,7 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof auth.ConfigError) {
     // The chain's own malformed-setting errors became CliErrors in credentials.ts. A session
     // without a user or key means there was nothing to log in with; anything else is a setting.
-    if (error.reason === 'missing') {
-      return { exitCode: ExitCode.notLoggedIn, message: withoutAdvice(message), hint: LOGIN_HINT };
-    }
+    if (error.reason === 'missing') return { exitCode: ExitCode.notLoggedIn, message, hint: LOGIN_HINT };
     return { exitCode: ExitCode.usage, message };
   }
   if (error instanceof auth.InvalidCredentialsError) {
@@ -55,15 +100,8 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
       hint: 'This API needs a Pro subscription on the account.',
     };
   }
-  if (error instanceof auth.TokenExpiredError) {
-    return {
-      exitCode: ExitCode.authFailed,
-      // The SDK's advice here is "log in again with authenticate()".
-      message: withoutAdvice(message),
-      hint: LOGIN_HINT,
-    };
-  }
   if (error instanceof auth.AuthenticationError) {
+    // TokenExpiredError included: the SDK's advice there is "log in again with authenticate()".
     return { exitCode: ExitCode.authFailed, message, hint: LOGIN_HINT };
   }
   if (error instanceof auth.RateLimitError) {
@@ -72,19 +110,19 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof auth.TimeoutError) {
     return {
       exitCode: ExitCode.unavailable,
-      message: withoutAdvice(message).replaceAll('timeoutMs', 'TESTMAX_TIMEOUT_MS'),
+      message,
       hint: `Check your network and the base URL; if the service is only slow, raise TESTMAX_TIMEOUT_MS (now ${error.timeoutMs} ms per attempt) or TESTMAX_RETRIES.`,
     };
   }
-  // The SDK's network and API messages already say what to check.
   if (error instanceof auth.NetworkError) {
-    return { exitCode: ExitCode.unavailable, message };
+    const simulator = refusedOnLoopback(error, context.baseUrl);
+    return { exitCode: ExitCode.unavailable, message, ...(simulator ? { hint: simulator } : {}) };
   }
   if (error instanceof auth.ApiError && message.includes('maxResponseBytes')) {
     // An answer over the SDK's size cap: the advice to raise an SDK option is not for CLI users.
     return {
       exitCode: ExitCode.error,
-      message: withoutAdvice(message).replace(/maxResponseBytes \(([^)]+)\)/, '$1'),
+      message: splitAdvice(message).what.replace(/maxResponseBytes \(([^)]+)\)/, '$1'),
       hint: 'testmax reads at most 8 MiB of any answer, far more than the TestMax API ever sends: check the base URL (--base-url, TESTMAX_API_URL).',
     };
   }
@@ -98,9 +136,33 @@ export async function describeError(error: unknown): Promise<ErrorReport> {
   if (error instanceof auth.TestMaxError) {
     return { exitCode: ExitCode.error, message };
   }
-  return {
-    exitCode: ExitCode.error,
-    message: `Unexpected error: ${message}`,
-    hint: 'Run again with --debug for details, and report it if it persists.',
-  };
+  return { exitCode: ExitCode.error, message: `Unexpected error: ${message}` };
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Nothing listening on a loopback URL is almost always a local simulator that is not running
+ * (yet, or any more): ask, and say how to start one on that port.
+ */
+function refusedOnLoopback(error: Error, baseUrl: string | undefined): string | undefined {
+  if (baseUrl === undefined || !hasCode(error, 'ECONNREFUSED')) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (!LOOPBACK_HOST.test(url.hostname)) return undefined;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `Is the simulator running? Nothing listens at ${url.origin}; start one there with \`testmax-mock --port ${port}\` (from npm: \`npx -p @testmax/mock-server testmax-mock --port ${port}\`; in a clone of the SDK: \`pnpm -s testmax-mock --port ${port}\`).`;
+}
+
+/** Whether the error or one of its causes (or, for several addresses, one of their errors) has `code`. */
+function hasCode(error: unknown, code: string, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 5) return false;
+  const { code: own, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (own === code) return true;
+  if (Array.isArray(errors) && errors.some((inner) => hasCode(inner, code, depth + 1))) return true;
+  return hasCode(cause, code, depth + 1);
 }

@@ -33,14 +33,15 @@ export const exitCodeName: Record<ExitCodeValue, string> = {
 
 /**
  * A failure the CLI reports itself: a message saying what went wrong and a hint saying what to do
- * next. Neither may ever contain a secret.
+ * next, always apart (the `--json` error document has both fields). Neither may ever contain a
+ * secret.
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(
     readonly exitCode: ExitCodeValue,
     message: string,
-    readonly hint?: string,
+    readonly hint: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);

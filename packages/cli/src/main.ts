@@ -1,9 +1,9 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import type { Context } from './context.js';
-import { describeError } from './describe-error.js';
+import { defaultHint, describeError, type ErrorReport } from './describe-error.js';
 import { ExitCode, type ExitCodeValue, PromptCancelled } from './exit-codes.js';
 import { Output } from './output.js';
-import { buildProgram, type CommandName } from './program.js';
+import { buildProgram, type CommandName, type CommandUsageError } from './program.js';
 import { usageMessage } from './usage.js';
 import { packageVersion } from './version.js';
 
@@ -39,10 +39,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
   // error is reported as JSON when --json was asked for.
   const raw = argv.slice(2);
   let output = new Output({ json: raw.includes('--json'), debug: raw.includes('--debug') || envDebug, env });
+  let context: Context | undefined;
 
   const program = buildProgram(packageVersion(), async (name, commandOptions, globals, args) => {
     output = new Output({ json: globals.json, debug: globals.debug || envDebug, env });
-    const context: Context = {
+    context = {
       globals,
       output,
       env,
@@ -59,31 +60,49 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
     output.finish();
     return ExitCode.ok;
   } catch (error) {
-    return report(error, output);
+    return report(error, output, program, context);
   }
 }
 
-async function report(error: unknown, output: Output): Promise<ExitCodeValue> {
+async function report(
+  error: unknown,
+  output: Output,
+  program: Command,
+  context: Context | undefined,
+): Promise<ExitCodeValue> {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    // Help asked for (`--help`) exits 0; a bare `testmax` is a usage error, in one line.
     if (error.code === 'commander.help') {
       if (error.exitCode === 0) return ExitCode.ok;
+      // A bare `testmax`: the help, on stdout, exit 0, as gh does. A script asking for --json
+      // gets no help text it could not parse: one usage-error document instead.
+      if (!output.json) {
+        program.outputHelp();
+        return ExitCode.ok;
+      }
       output.error(ExitCode.usage, 'No command given.', 'Run `testmax --help` for the list of commands.');
       return ExitCode.usage;
     }
-    output.error(ExitCode.usage, usageMessage(error.message), 'Run `testmax --help` for usage.');
+    const command = (error as CommandUsageError).commandName;
+    output.error(
+      ExitCode.usage,
+      usageMessage(error.message),
+      command
+        ? `Run \`testmax ${command} --help\` for its usage.`
+        : 'Run `testmax --help` for the list of commands.',
+    );
     return ExitCode.usage;
   }
   if (error instanceof PromptCancelled) {
     // The human saw the ^C; a script reading --json still gets its one document.
-    if (output.json) output.error(ExitCode.cancelled, 'Cancelled at the prompt.');
+    if (output.json)
+      output.error(ExitCode.cancelled, 'Cancelled at the prompt.', defaultHint(ExitCode.cancelled));
     else output.info('Cancelled.');
     return ExitCode.cancelled;
   }
-  let described: Awaited<ReturnType<typeof describeError>>;
+  let described: ErrorReport;
   try {
-    described = await describeError(error);
+    described = await describeError(error, context);
   } catch {
     described = {
       exitCode: ExitCode.error,

@@ -138,17 +138,18 @@ export class Output {
   /**
    * Report a failure: one line on stderr always; in `--json` mode also an error document on
    * stdout (with whatever the command had gathered before failing), so `testmax … --json | jq`
-   * always has exactly one document to read.
+   * always has exactly one document to read. Its `error` object always has the same shape:
+   * `{ code, exitCode, message, hint }`, what happened and what to do next, apart.
    */
-  error(exitCode: ExitCodeValue, message: string, hint?: string, stack?: string): void {
+  error(exitCode: ExitCodeValue, message: string, hint: string, stack?: string): void {
     message = oneLine(this.scrub(message));
-    hint = hint ? oneLine(this.scrub(hint)) : undefined;
+    hint = oneLine(this.scrub(hint));
     const line = hint ? `${sentence(message)} ${hint}` : message;
     this.streams.stderr.write(`${this.paintErr('red', 'error:')} ${line}\n`);
     if (stack && this.debugEnabled) this.streams.stderr.write(`${printable(this.scrub(stack))}\n`);
     if (this.json && !this.documentWritten) {
       const { ok: _ok, error: _error, ...gathered } = this.pending?.doc ?? {};
-      const error = { code: exitCodeName[exitCode], exitCode, message, ...(hint ? { hint } : {}) };
+      const error = { code: exitCodeName[exitCode], exitCode, message, hint };
       this.writeDocument({ ok: false, ...gathered, error });
     }
   }

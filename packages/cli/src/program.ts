@@ -1,8 +1,7 @@
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command, type CommanderError, Option } from 'commander';
 import type { RawField } from './api/fields.js';
-import { apiHelp } from './api/help.js';
+import { COMMAND_HELP, helpFooter, programHelpFooter } from './command-help.js';
 import { CliError, ExitCode } from './exit-codes.js';
-import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './settings.js';
 import { quoteWord, suggestion } from './usage.js';
 
 /** Options that may be given more than once (-f, -F, -H): completion offers them again. */
@@ -41,41 +40,8 @@ export type Dispatch = (
   args: string[],
 ) => Promise<void>;
 
-const EXIT_CODES_HELP = `
-Exit codes:
-  0    ok
-  1    unexpected or API error
-  2    usage error (bad flag or argument, malformed setting or config file)
-  3    authentication failed (invalid credentials, disabled account, subscription, rejected token)
-  4    no credentials / not logged in
-  5    network error, timeout, or server unavailable after retries
-  130  cancelled at a prompt (Ctrl-C)
-
-Credentials, highest precedence first: flags, environment, .env in the current directory, the
-config file ($TESTMAX_CONFIG, else $XDG_CONFIG_HOME/testmax/config.json).
-
-Environment:
-  TESTMAX_USERNAME, TESTMAX_API_KEY  user name and API key
-  TESTMAX_API_URL                    API root URL (--base-url wins)
-  TESTMAX_ACCOUNT_NAME               preferred account name
-  TESTMAX_CONFIG                     path of the config file
-  TESTMAX_PROFILE                    profile of the config file (--profile wins)
-  TESTMAX_KEYCHAIN=off               never use the OS keychain for the API key
-  TESTMAX_KEYCHAIN_TIMEOUT_MS        how long to wait for the OS keychain (default 5000)
-  TESTMAX_TIMEOUT_MS                 timeout of each HTTP attempt (default ${DEFAULT_TIMEOUT_MS})
-  TESTMAX_RETRIES                    retries after a network error, timeout, 408, 429 or 5xx
-                                     (default ${DEFAULT_RETRIES}; 0 fails fast)
-  TESTMAX_DEBUG=1                    same as --debug
-  XDG_STATE_HOME                     the token cache is $XDG_STATE_HOME/testmax
-  NO_COLOR                           never use colour
-
-Examples:
-  printf %s "$TESTMAX_API_KEY" | testmax login --username you@example.com --api-key-stdin
-  testmax status
-  curl -H "Authorization: Bearer $(testmax token)" -H 'Content-Type: application/json' \\
-    -d '{}' https://api.test-max.com/api/topstep-sim/Account/search
-  testmax accounts --json
-  testmax logout`;
+/** A usage error raised by a command's own parser (a bad flag of `testmax login`, …). */
+export type CommandUsageError = CommanderError & { commandName?: string };
 
 export function buildProgram(version: string, dispatch: Dispatch): Command {
   const program = new Command('testmax')
@@ -96,7 +62,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     // on stderr instead of saying that there is no command frob.
     .helpCommand(false)
     .showSuggestionAfterError(true)
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', programHelpFooter())
     // Set before the subcommands are added: they copy these settings when created.
     .exitOverride()
     // `testmax status --help` lists --json, --debug and --base-url too.
@@ -105,7 +71,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
       // commander's own error text is reported by main (one line, JSON-aware, values redacted).
       outputError: () => {},
       // The only other thing commander writes to stderr is the whole help after a bare
-      // `testmax`; main reports that as one usage-error line instead.
+      // `testmax`; main prints it on stdout instead (exit 0, as gh does).
       writeErr: () => {},
     });
 
@@ -128,6 +94,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
   program
     .command('ping')
     .description('check that the API answers (needs no credentials)')
+    .addHelpText('after', helpFooter(COMMAND_HELP.ping))
     .action(action('ping'));
 
   program
@@ -150,16 +117,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
         );
       }
     })
-    .addHelpText(
-      'after',
-      `
-Without --api-key-stdin the key comes from TESTMAX_API_KEY, .env or the config file; failing
-that, on a terminal, you are asked for it with the input hidden. A key is never accepted as a
-command-line argument (it would be kept in shell history and visible in \`ps\`).
-
-Example:
-  printf %s "$KEY" | testmax login --username you@example.com --api-key-stdin`,
-    )
+    .addHelpText('after', helpFooter(COMMAND_HELP.login))
     .action(action('login'));
 
   program
@@ -167,38 +125,32 @@ Example:
     .description(
       'show the user, where each credential came from, token expiry, and whether the server accepts it',
     )
+    .addHelpText('after', helpFooter(COMMAND_HELP.status))
     .action(action('status'));
 
   program
     .command('validate')
     .description('check the session token with the server; exit 0 if accepted, 3 if rejected')
+    .addHelpText('after', helpFooter(COMMAND_HELP.validate))
     .action(action('validate'));
 
   program
     .command('token')
     .description('print a valid session token, logging in or refreshing as needed')
-    .addHelpText(
-      'after',
-      `
-Prints the token and a newline, nothing else (use --json for the expiry too). A saved token is
-checked with the server first and replaced if refused; with TESTMAX_API_KEY (or .env/config)
-set, this logs in by itself when needed.
-
-Example:
-  curl -H "Authorization: Bearer $(testmax token)" -H 'Content-Type: application/json' \\
-    -d '{}' https://api.test-max.com/api/topstep-sim/Account/search`,
-    )
+    .addHelpText('after', helpFooter(COMMAND_HELP.token))
     .action(action('token'));
 
   program
     .command('logout')
     .description('revoke the session token on the server and delete it locally')
+    .addHelpText('after', helpFooter(COMMAND_HELP.logout))
     .action(action('logout'));
 
   program
     .command('accounts')
     .description('list your trading accounts')
     .option('--active', 'only active accounts (onlyActiveAccounts: true)')
+    .addHelpText('after', helpFooter(COMMAND_HELP.accounts))
     .action(action('accounts'));
 
   // -f and -F fill one list, so the body keeps the order they were typed in (`a[]` items).
@@ -240,21 +192,15 @@ Example:
       ),
     )
     .option('-i, --include', 'print the status line and the response headers before the body')
-    .addHelpText('after', () => apiHelp())
+    .addHelpText('after', () => helpFooter(COMMAND_HELP.api))
     .action(action('api'));
 
   program
     .command('completion')
     .description('print a shell completion script')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
-    .addHelpText(
-      'after',
-      `
-Install:
-  bash  testmax completion bash > ~/.local/share/bash-completion/completions/testmax
-  zsh   testmax completion zsh > "\${fpath[1]}/_testmax"
-  fish  testmax completion fish > ~/.config/fish/completions/testmax.fish`,
-    )
+    // commander lists the choices after the description itself.
+    .addArgument(new Argument('<shell>', 'the shell to complete for').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', helpFooter(COMMAND_HELP.completion))
     .action(action('completion'));
 
   // For the completion scripts: the config file's profile names, one a line. Not for people.
@@ -268,7 +214,10 @@ Install:
       if (name === undefined) return void program.outputHelp();
       const command = program.commands.find((c) => c.name() === name);
       if (!command) {
-        const names = program.commands.map((c) => c.name());
+        const names = program
+          .createHelp()
+          .visibleCommands(program)
+          .map((c) => c.name());
         throw new CliError(
           ExitCode.usage,
           `unknown command ${quoteWord(name)}${suggestion(name, names)}.`,
@@ -277,6 +226,16 @@ Install:
       }
       command.outputHelp();
     });
+
+  // A usage error inside a command names the command, so the error can point at its own help
+  // (`testmax login --help`) rather than the program's.
+  for (const command of program.commands) {
+    const name = command.name();
+    command.exitOverride((error: CommandUsageError) => {
+      error.commandName = name;
+      throw error;
+    });
+  }
 
   return program;
 }

@@ -8,7 +8,7 @@ import {
 } from '@testmax/auth/node';
 import type { Context } from './context.js';
 import { type Chain, readChain, type Sourced } from './credentials.js';
-import { withoutAdvice } from './describe-error.js';
+import { splitAdvice } from './describe-error.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { describeHome, type FoundKey, SavedKeys } from './keychain/saved-keys.js';
 import { stateDir } from './paths.js';
@@ -197,7 +197,7 @@ export function explainLoginError(error: unknown, from: LoginSources): unknown {
   if (!(error instanceof InvalidCredentialsError)) return error;
   return new CliError(
     ExitCode.authFailed,
-    withoutAdvice(error.message),
+    splitAdvice(error.message).what,
     `Check the user name (${from.user}) and the API key (${from.key}), or create a new API key.`,
     { cause: error },
   );

@@ -23,12 +23,14 @@ describe('help and version', () => {
     expect(result.stdout).toMatchSnapshot();
   });
 
-  it.each(['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion'])(
+  it.each(['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'api', 'completion'])(
     '%s --help describes the command, with the global flags',
     async (command) => {
       const result = await sandbox.run([command, '--help']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/Global Options:[\s\S]*--base-url[\s\S]*--json[\s\S]*--debug/);
+      expect(result.stdout).toMatch(
+        /Global Options:[\s\S]*--base-url[\s\S]*--profile <name>[\s\S]*--json[\s\S]*--debug/,
+      );
       expect(result.stdout).toMatchSnapshot();
     },
   );
@@ -43,6 +45,9 @@ describe('help and version', () => {
       'TESTMAX_CONFIG',
       'TESTMAX_TIMEOUT_MS',
       'TESTMAX_RETRIES',
+      'TESTMAX_PROFILE',
+      'TESTMAX_KEYCHAIN=off',
+      'TESTMAX_KEYCHAIN_TIMEOUT_MS',
     ]) {
       expect(stdout).toContain(name);
     }
@@ -71,15 +76,79 @@ describe('help and version', () => {
   });
 });
 
+describe('each command documents itself', () => {
+  const COMMANDS = [
+    'ping',
+    'login',
+    'status',
+    'validate',
+    'token',
+    'logout',
+    'accounts',
+    'api',
+    'completion',
+  ];
+
+  it.each(COMMANDS)('%s --help has examples and lists its exit codes', async (command) => {
+    const { stdout } = await sandbox.run([command, '--help']);
+    const examples = stdout.split(/^Examples:$/m)[1]?.split(/^Exit codes:$/m)[0] ?? '';
+    expect(examples.match(/^ {2}\$ testmax /gm)?.length, 'at least one example').toBeGreaterThan(0);
+    const codes = [...(stdout.split(/^Exit codes:$/m)[1] ?? '').matchAll(/^ {2}(\d+) +\S/gm)].map(
+      (m) => m[1],
+    );
+    // 0 and the usage error at least, each once, in order.
+    expect(codes).toEqual(expect.arrayContaining(['0', '2']));
+    expect(codes).toEqual([...codes].sort((a, b) => Number(a) - Number(b)));
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it.each(['', ...COMMANDS.map((command) => `${command} `)])(
+    'the examples of `testmax %s--help` fit a terminal and a docs page (66 characters a line)',
+    async (command) => {
+      const { stdout } = await sandbox.run([...(command ? [command.trim()] : []), '--help']);
+      const examples = stdout.split(/^Examples:$/m)[1]!.split(/^\S/m)[0]!;
+      const lines = examples.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.length).toBeGreaterThan(0);
+      // "  $ " or "    " comes before each line of an example; the docs show the rest.
+      for (const line of lines) expect(line.slice(4), line).toHaveLength(Math.min(line.slice(4).length, 66));
+    },
+  );
+
+  it('status, validate and logout say what each of their exit codes means', async () => {
+    expect((await sandbox.run(['status', '--help'])).stdout).toMatch(
+      /^ {2}4 +not logged in \(no saved session\)$/m,
+    );
+    expect((await sandbox.run(['validate', '--help'])).stdout).toMatch(/^ {2}3 +the token was refused/m);
+    expect((await sandbox.run(['logout', '--help'])).stdout).toMatch(
+      /^ {2}5 +the server could not be asked: the token is kept, run logout again$/m,
+    );
+  });
+
+  it('completion --help names the choices once', async () => {
+    const { stdout } = await sandbox.run(['completion', '--help']);
+    const argument = stdout.split('\n').find((line) => line.trimStart().startsWith('shell '))!;
+    expect(argument).toMatch(/choices: "bash", "zsh", "fish"/);
+    expect(argument.match(/bash/g)).toHaveLength(1);
+  });
+});
+
 describe('usage errors exit 2', () => {
-  it('no command: one usage line on stderr (not the whole help), exit 2; with --json, one document', async () => {
+  it('no command: the help on stdout and exit 0, as gh does; with --json, one usage-error document', async () => {
     const result = await sandbox.run([]);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: No command given. Run `testmax --help` for the list of commands.\n');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe((await sandbox.run(['--help'])).stdout);
     const json = await sandbox.run(['--json']);
     expect(json.code).toBe(2);
-    expect(jsonOf(json)).toMatchObject({ ok: false, error: { code: 'usage', exitCode: 2 } });
+    expect(jsonOf(json)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'usage',
+        exitCode: 2,
+        message: 'No command given.',
+        hint: expect.stringContaining('--help'),
+      },
+    });
     expect(json.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -119,12 +188,29 @@ describe('usage errors exit 2', () => {
     const result = await sandbox.run(['statu']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "error: unknown command 'statu' (did you mean status?). Run `testmax --help` for usage.\n",
+      "error: unknown command 'statu' (did you mean status?). Run `testmax --help` for the list of commands.\n",
     );
     const option = await sandbox.run(['status', '--jsno']);
     expect(option.stderr).toBe(
-      "error: unknown option '--jsno' (did you mean --json?). Run `testmax --help` for usage.\n",
+      "error: unknown option '--jsno' (did you mean --json?). Run `testmax status --help` for its usage.\n",
     );
+  });
+
+  it("a usage error inside a command points at that command's own help", async () => {
+    for (const [args, command] of [
+      [['login', '--frob'], 'login'],
+      [['completion'], 'completion'],
+      [['completion', 'tcsh'], 'completion'],
+      [['accounts', '--active=yes'], 'accounts'],
+      [['api'], 'api'],
+      [['api', 'Status/ping', '--frob'], 'api'],
+    ] as const) {
+      const result = await sandbox.run([...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`Run \`testmax ${command} --help\` for its usage\\.\n$`));
+      const json = jsonOf(await sandbox.run([...args, '--json']));
+      expect(json).toMatchObject({ error: { hint: `Run \`testmax ${command} --help\` for its usage.` } });
+    }
   });
 
   it('never repeats a word that could be a pasted key or token', async () => {

@@ -190,10 +190,48 @@ describe('config file problems', () => {
     expect(result.stderr).toContain('https://');
   });
 
-  it('no credentials anywhere: login without a terminal exits 4 and says how to provide them', async () => {
+  it('nothing configured: login without a terminal names the user name and the key, and where each can come from, in one message', async () => {
     const result = await sandbox.run(['login'], { env: { TESTMAX_API_URL: server.url } });
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('--username');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const [line] = lines as [string];
+    expect(line).toMatch(/^error: No user name and no API key to log in with, and no terminal to ask on\. /);
+    const dotenv = join(sandbox.cwd, '.env');
+    for (const source of [
+      '--username <email>',
+      'TESTMAX_USERNAME',
+      `"username" in ${sandbox.configFile}`,
+      '--api-key-stdin',
+      'TESTMAX_API_KEY',
+      `"api_key" in ${sandbox.configFile}`,
+      dotenv,
+    ]) {
+      expect(line).toContain(source);
+    }
+    // The same, as one JSON document: what is missing in the message, where to put it in the hint.
+    const json = jsonOf(await sandbox.run(['login', '--json'], { env: { TESTMAX_API_URL: server.url } }));
+    expect(json).toMatchObject({
+      ok: false,
+      error: {
+        code: 'not_logged_in',
+        message: 'No user name and no API key to log in with, and no terminal to ask on.',
+        hint: expect.stringMatching(
+          /^Give the user name: --username <email>, .*; the API key: piped to --api-key-stdin, /,
+        ),
+      },
+    });
+  });
+
+  it('only the key configured: login names the user name alone as missing', async () => {
+    const result = await sandbox.run(['login'], {
+      env: { TESTMAX_API_URL: server.url, TESTMAX_API_KEY: users.env.apiKey },
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(
+      /^error: No user name to log in with, and no terminal to ask on\. Give the user name: /,
+    );
+    expect(result.stderr).not.toContain('API key:');
   });
 
   it('a user name but no key and no terminal: exit 4 with the stdin recipe', async () => {
@@ -201,7 +239,10 @@ describe('config file problems', () => {
       env: { TESTMAX_API_URL: server.url },
     });
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('--api-key-stdin');
+    expect(result.stderr).toMatch(
+      /^error: No API key to log in with, and no terminal to ask on\. Give the API key: piped to --api-key-stdin, /,
+    );
+    expect(result.stderr).not.toContain('user name:');
   });
 });
 

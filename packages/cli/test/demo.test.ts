@@ -1,16 +1,24 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from './server.js';
 
 const script = join(import.meta.dirname, '..', 'scripts', 'demo.mjs');
 
-function demo(
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function run(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    const child = spawn(command, args, {
+      env: options.env,
+      cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -26,8 +34,42 @@ function demo(
   });
 }
 
+function demo(args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+  return run(process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+  });
+}
+
+/** Whether anything accepts connections at the URL's port. */
+function listening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls until the process is gone (bounded: a stuck process fails the test, never hangs it). */
+async function gone(pid: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+const simulatorUrl = (stdout: string) => /Simulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+
 describe('pnpm demo (scripts/demo.mjs)', () => {
-  let real: Awaited<ReturnType<typeof demo>>;
+  let real: Run;
   beforeAll(async () => {
     real = await demo();
   });
@@ -48,29 +90,91 @@ describe('pnpm demo (scripts/demo.mjs)', () => {
     expect(stdout).not.toContain('\u001b[');
   });
 
-  it('shows commands that can be typed as they are: the demo key is set before the pipe that reads it', () => {
+  it('stops its simulator at the end, says so, and offers --keep instead of commands that could not work', async () => {
     const { code, stdout } = real;
     expect(code).toBe(0);
-    const lines = stdout.split('\n');
-    const url = /Simulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-    const exportUrl = lines.findIndex((line) => line.trim() === `export TESTMAX_API_URL=${url}`);
-    const setKey = lines.findIndex((line) => line.trim().startsWith(`TESTMAX_API_KEY=${DEMO_USER.apiKey} `));
-    const pipe = lines.findIndex((line) => line.includes('printf %s "$TESTMAX_API_KEY" | testmax login'));
-    expect(exportUrl).toBeGreaterThan(-1);
-    expect(setKey).toBeGreaterThan(exportUrl);
-    expect(pipe).toBeGreaterThan(setKey);
-    // The (fake, simulator-only) demo key appears in that one line and nowhere else: no
+    const url = simulatorUrl(stdout);
+    expect(url).toBeDefined();
+    expect(await listening(url!)).toBe(false);
+    expect(stdout).toContain('The simulator has stopped.');
+    expect(stdout).toContain('pnpm demo --keep');
+    expect(stdout).not.toContain(`export TESTMAX_API_URL=${url}`);
+    // The (fake, simulator-only) demo key is shown once, as what the login step pipes in: no
     // command printed it.
     expect(stdout.split(DEMO_USER.apiKey)).toHaveLength(2);
   });
 
   it('fails when a step exits as it should but shows the wrong thing', async () => {
     const wrong = join(import.meta.dirname, 'fixtures', 'wrong-testmax.mjs');
-    const { code, stdout } = await demo({ TESTMAX_DEMO_BIN: wrong });
+    const { code, stdout } = await demo([], { TESTMAX_DEMO_BIN: wrong });
     expect(code).toBe(1);
     expect(stdout).toContain('✗ it did not print exactly one JWT');
     expect(stdout).toContain('✗ not every demo account was listed');
     expect(stdout).toContain('8 step(s) failed.');
     expect(stdout).not.toContain('All steps passed');
+  });
+});
+
+describe('pnpm demo --keep', () => {
+  let kept: Run;
+  let pid: number | undefined;
+  let elsewhere: string;
+  beforeAll(async () => {
+    kept = await demo(['--keep']);
+    pid = Number(/keeps running \(pid (\d+)\)/.exec(kept.stdout)?.[1]) || undefined;
+    elsewhere = await mkdtemp(join(tmpdir(), 'testmax-demo-user-'));
+  });
+  afterAll(async () => {
+    // In case the printed `kill` did not run (a failed test): never leave the simulator behind.
+    try {
+      if (pid !== undefined) process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone, as it should be
+    }
+    await rm(elsewhere, { recursive: true, force: true });
+  });
+
+  it('leaves the simulator running and prints the commands that use it; they work exactly as printed', async () => {
+    const { code, stdout, stderr } = kept;
+    expect(code, stdout + stderr).toBe(0);
+    expect(pid).toBeDefined();
+    const url = simulatorUrl(stdout)!;
+    expect(await listening(url)).toBe(true);
+
+    const lines = stdout.split('\n');
+    const start = lines.findIndex((line) => line.includes('exactly as they are'));
+    expect(start).toBeGreaterThan(-1);
+    const typed = lines
+      .slice(start + 1)
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.replace(/^ {2}/, ''));
+    expect(typed.at(-1)).toMatch(new RegExp(`^kill ${pid} `));
+
+    // Typed by a user with credentials and a .env of their own, in a directory of theirs: the
+    // printed lines must not depend on any of that.
+    await writeFile(
+      join(elsewhere, '.env'),
+      'TESTMAX_USERNAME=someone@example.com\nTESTMAX_API_URL=http://127.0.0.1:9\n',
+    );
+    const shell = await run('sh', ['-e', '-c', typed.join('\n')], {
+      cwd: elsewhere,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: elsewhere,
+        TESTMAX_USERNAME: 'someone@example.com',
+        TESTMAX_API_KEY: 'tmx_someone_elses_key_0000000000000',
+        TESTMAX_API_URL: 'http://127.0.0.1:9',
+      },
+    });
+    expect(shell.code, shell.stdout + shell.stderr).toBe(0);
+    expect(shell.stdout).toContain(`Logged in to ${url} as ${DEMO_USER.userName}`);
+    expect(shell.stdout).toMatch(/Server +✓ token accepted/);
+    for (const account of DEMO_USER.accounts) expect(shell.stdout).toContain(account.name);
+    expect(shell.stdout).toContain(`Logged out ${DEMO_USER.userName} from ${url}`);
+    expect(shell.stdout + shell.stderr).not.toContain('tmx_someone_elses_key');
+
+    // Its last line stopped the simulator: the process is gone and the port is free.
+    expect(await gone(pid!)).toBe(true);
+    expect(await listening(url)).toBe(false);
   });
 });

@@ -199,6 +199,35 @@ describe('network and server failures exit 5', () => {
     expectJsonError(await sandbox.run(['ping', '--json'], { env }), 5, 'unavailable');
   });
 
+  it('nothing listening on a loopback URL: asks whether the simulator is running and how to start it there', async () => {
+    const url = await deadUrl();
+    const port = new URL(url).port;
+    const env = { TESTMAX_API_URL: url, TESTMAX_RETRIES: '0' };
+    const ping = await sandbox.run(['ping'], { env });
+    expect(ping.code).toBe(5);
+    expect(ping.stderr).toMatch(
+      /\. Is the simulator running\? Nothing listens at http:\/\/127\.0\.0\.1:\d+; /,
+    );
+    expect(ping.stderr).toContain(`\`testmax-mock --port ${port}\``);
+    expect(ping.stderr).toContain(`\`pnpm -s testmax-mock --port ${port}\``);
+    // The same advice for every command, in the JSON document's hint (never in its message).
+    const token = jsonOf(await sandbox.run(['token', '--json'], { env: { ...env, ...credentials } }));
+    expect(token).toMatchObject({
+      error: {
+        code: 'unavailable',
+        hint: expect.stringMatching(/^Is the simulator running\?/),
+        message: expect.not.stringContaining('simulator'),
+      },
+    });
+    // A server that is there but slow is another matter: no word of a simulator.
+    server.inject('/Status/ping', { delayMs: 2_000, times: 5 });
+    const slow = await sandbox.run(['ping'], {
+      env: { ...fast(), TESTMAX_RETRIES: '0', TESTMAX_TIMEOUT_MS: '200' },
+    });
+    expect(slow.code).toBe(5);
+    expect(slow.stderr).not.toContain('simulator');
+  });
+
   it('a dead server with the default retries: 3 attempts, short back-off, then exit 5', async () => {
     const url = await deadUrl();
     const result = await loginAs(DEMO_USER, DEMO_USER.apiKey, { TESTMAX_API_URL: url }, ['--debug']);
@@ -369,5 +398,61 @@ describe('throttling and request timeouts reported by the server exit 5', () => 
     server.inject('*', { status: 408, body: '{"title":"Request Timeout"}', times: 100 });
     expect((await sandbox.run(['ping'], { env: fast() })).code).toBe(5);
     expect((await sandbox.run(['accounts'], { env: { ...fast(), ...credentials } })).code).toBe(5);
+  });
+});
+
+describe('--json failures: one shape, whatever failed', () => {
+  it('every error document is { code, exitCode, message, hint }, the advice in the hint and never in the message', async () => {
+    const wrong = sandbox.secret('tmx_this_key_is_wrong_888888');
+    const dead = await deadUrl();
+    const failures: [string, () => Promise<RunResult>][] = [
+      ['usage', () => sandbox.run(['status', '--frob', '--json'])],
+      ['no command', () => sandbox.run(['--json'])],
+      ['not logged in', () => sandbox.run(['token', '--json'], { env: fast() })],
+      ['nothing to log in with', () => sandbox.run(['login', '--json'], { env: fast() })],
+      ['wrong key', () => loginAs(DEMO_USER, wrong, fast(), ['--json'])],
+      [
+        'server down',
+        () => sandbox.run(['ping', '--json'], { env: { TESTMAX_API_URL: dead, TESTMAX_RETRIES: '0' } }),
+      ],
+      [
+        'an HTML 502 page',
+        async () => {
+          server.inject('/Status/ping', {
+            status: 502,
+            body: '<html><body>Bad gateway</body></html>',
+            times: 5,
+          });
+          return sandbox.run(['ping', '--json'], { env: { ...fast(), TESTMAX_RETRIES: '0' } });
+        },
+      ],
+      [
+        'an unexpected answer',
+        async () => {
+          server.inject('/Status/ping', { status: 200, body: '{"success":false,"errorCode":99}', times: 5 });
+          return sandbox.run(['ping', '--json'], { env: { ...fast(), TESTMAX_RETRIES: '0' } });
+        },
+      ],
+      [
+        'a rate limit',
+        async () => {
+          server.inject('/Status/ping', { status: 429, headers: { 'Retry-After': '3600' }, times: 5 });
+          return sandbox.run(['ping', '--json'], { env: fast() });
+        },
+      ],
+      ['a malformed setting', () => sandbox.run(['ping', '--json'], { env: { TESTMAX_API_URL: 'ftp://x' } })],
+    ];
+    for (const [what, run] of failures) {
+      server.clearFaults();
+      const result = await run();
+      expect(result.code, what).toBeGreaterThan(0);
+      const { error } = jsonOf(result) as { error: Record<string, unknown> };
+      expect(Object.keys(error).sort(), what).toEqual(['code', 'exitCode', 'hint', 'message']);
+      expect(error.hint, what).toMatch(/^[A-Z`].*[.)]$/);
+      // What happened, in one sentence; what to do is the hint's, not the message's.
+      expect(error.message, what).not.toMatch(/; (check|retry|slow down|set|make|contact|upgrade)/i);
+      // The human line is the same two parts.
+      expect(result.stderr.trim(), what).toBe(`error: ${error.message} ${error.hint}`);
+    }
   });
 });

@@ -129,7 +129,8 @@ describe.runIf(posix)('.env and the config file', () => {
         const result = await sandbox.run(args, { env: { TESTMAX_API_URL: server.url, ...extra } });
         expect(result.code, result.stderr).toBe(2);
         expect(result.stderr).toContain(path);
-        expect(result.stderr).toContain(', not a file;');
+        // What is wrong, then what to do, as two sentences (the advice is the hint's).
+        expect(result.stderr).toMatch(/, not a file\. \S/);
       }
       const result = await login(extra);
       expect(result.code, result.stderr).toBe(2);

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 
 /**
- * The binary under test: the fresh build, or `TESTMAX_TEST_BIN` (another build, e.g. the one
- * before a fix, to see that the test for it fails there).
+ * The binary under test: the package's bin (a shim that loads the fresh build), as users run
+ * it, or `TESTMAX_TEST_BIN` (another build, e.g. the one before a fix, to see that the test for
+ * it fails there).
  */
-export const BIN = process.env.TESTMAX_TEST_BIN ?? join(import.meta.dirname, '..', 'dist', 'bin.js');
+export const BIN = process.env.TESTMAX_TEST_BIN ?? join(import.meta.dirname, '..', 'bin', 'testmax.js');
 
 export interface RunResult {
   code: number | null;

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN } from './helpers.js';
 
@@ -52,9 +52,4 @@ export function runInTerminal(
   typed: string[] = [],
 ): Promise<PtyResult> {
   return runInPty([process.execPath, BIN, ...args], env, steps, typed);
-}
-
-/** Whether a program is installed (for tests that need a particular shell). */
-export function installed(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v "$1"`, 'sh', program], { stdio: 'ignore' }).status === 0;
 }

@@ -26,6 +26,19 @@ Options:
                               gateway's documented limits (200/60s, 50/30s for bars).
                               Counted per user, or per IP without a token. Default off
   -h, --help                  show this help
+
+Examples:
+  # the demo user, at http://127.0.0.1:4010
+  $ testmax-mock --port 4010
+  # one-minute tokens; a refused token answered as HTTP 200
+  $ testmax-mock --token-lifetime 60 --unauthorized-style body
+  # your own user instead of the demo one
+  $ testmax-mock --user "you@example.com:$KEY"
+
+Exit codes:
+  0  stopped by Ctrl+C (SIGINT) or SIGTERM
+  1  could not start (the port is taken, the address cannot be bound)
+  2  a usage error (an unknown option, a malformed value)
 `;
 
 class UsageError extends Error {}

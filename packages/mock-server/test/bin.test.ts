@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USER, startMockServer } from '../src/index.js';
 import { call, login } from './helpers/api.js';
 
-// The built bin, as users run it (`pnpm --filter @testmax/mock-server build` runs first in CI).
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+// The bin users run (package.json "bin": a shim that loads the build, which turbo's `test` task
+// builds first).
+const BIN = fileURLToPath(new URL('../bin/testmax-mock.js', import.meta.url));
 
 function run(args: string[]): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,6 +55,13 @@ describe('testmax-mock', () => {
     expect(await exitCode(child)).toBe(0);
     expect(output().stdout).toContain(DEMO_USER.userName);
     expect(output().stdout).toContain(DEMO_USER.apiKey);
+    // The README's sample of this output is what it prints (on its port, 4010 there).
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const sample = /\$ npx -p @testmax\/mock-server testmax-mock --port 4010\n([\s\S]*?)\n```/.exec(
+      readme,
+    )?.[1];
+    const banner = output().stdout.split('SIGTERM:')[0]!.trimEnd();
+    expect(sample).toBe(banner.replaceAll(new URL(url).port, '4010'));
   });
 
   it('exits 0 on SIGINT (Ctrl+C) too', async () => {
@@ -99,6 +108,10 @@ describe('testmax-mock', () => {
     expect(await exitCode(child)).toBe(0);
     expect(output().stdout).toMatch(/Usage: testmax-mock/);
     expect(output().stdout).toContain('--unauthorized-style');
+    // Examples, and the exit codes the other tests here check one by one.
+    expect(output().stdout).toMatch(/^Examples:\n {2}# .*\n {2}\$ testmax-mock --port 4010$/m);
+    const codes = output().stdout.split(/^Exit codes:$/m)[1] ?? '';
+    expect([...codes.matchAll(/^ {2}(\d+) /gm)].map((m) => m[1])).toEqual(['0', '1', '2']);
   });
 
   it.each([

@@ -2,11 +2,12 @@
  * A real Redis for the tests: Debian's `redis-server` on a free 127.0.0.1 port, no persistence,
  * in a temporary directory, stopped after. No mock of Redis anywhere.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOOLS, tool } from './tools.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT` */
@@ -29,25 +30,16 @@ export interface RedisServer {
 
 /** The `redis-server` on PATH, or `undefined`. */
 export function redisServerPath(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return TOOLS['redis-server'].find();
 }
 
 /**
- * Whether the Redis tests can run: true with `redis-server` on PATH. Without it: on a laptop,
- * false and a loud warning naming the install command (the suite is skipped); with `CI=true`,
- * an error, because CI must never skip them silently.
+ * Whether the Redis tests can run: true with `redis-server` on PATH. Without it, the rule of
+ * every system tool (tools.ts): on a laptop, false and a loud warning naming the install
+ * command (the suite is skipped); with `CI` set, an error, because CI never skips a suite.
  */
-export function redisAvailable(): boolean {
-  if (redisServerPath()) return true;
-  const message =
-    'redis-server is not installed: the Redis tests need it (apt-get install -y --no-install-recommends redis-server, or pnpm test:setup).';
-  if (process.env.CI === 'true') throw new Error(`${message} CI never skips them.`);
-  console.warn(`SKIPPED: ${message}`);
-  return false;
+export function redisAvailable(options: Parameters<typeof tool>[1] = {}): boolean {
+  return tool('redis-server', options).available;
 }
 
 export async function startRedisServer(): Promise<RedisServer> {

@@ -5,11 +5,12 @@
  * here, and nothing comes from the machine running the tests, so a test can never reach the
  * developer's own keychain.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tool } from './tools.js';
 
 export interface SecretService {
   /**
@@ -26,38 +27,15 @@ export interface SecretService {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const TOOLS = ['dbus-run-session', 'gnome-keyring-daemon'] as const;
-
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The tools that are missing, if any. */
-export function missingSecretServiceTools(): string[] {
-  return TOOLS.filter((tool) => !onPath(tool));
-}
-
 /**
- * Whether the Secret Service tests can run: true with `dbus-run-session` and
- * `gnome-keyring-daemon` on PATH (Linux). Without them: on a laptop, false and a loud warning
- * naming the install command (the tests are skipped); with `CI=true`, an error, because CI
- * must never skip them silently.
+ * Whether the Secret Service tests can run: `gnome-keyring-daemon` and `dbus-run-session`
+ * installed, by the one rule for a missing tool (tools.ts): run; missing on a laptop, skipped
+ * loudly; missing under CI, an error. `options` as for `tool()` (for the rule's own tests).
  */
-export function secretServiceAvailable(): boolean {
-  const missing = process.platform === 'linux' ? missingSecretServiceTools() : ['Linux'];
-  if (missing.length === 0) return true;
-  const message =
-    process.platform === 'linux'
-      ? `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed: the Secret Service tests need them (apt-get install -y --no-install-recommends gnome-keyring dbus-daemon, or pnpm test:setup).`
-      : 'the Secret Service tests run on Linux only (they start gnome-keyring on a private D-Bus).';
-  if (process.env.CI === 'true') throw new Error(`${message} CI never skips them.`);
-  console.warn(`SKIPPED: ${message}`);
-  return false;
+export function secretServiceAvailable(options: Parameters<typeof tool>[1] = {}): boolean {
+  // Both asked, so a laptop missing both hears about both.
+  const found = (['gnome-keyring-daemon', 'dbus-run-session'] as const).map((name) => tool(name, options));
+  return found.every((each) => each.available);
 }
 
 /** A sandbox: HOME and every XDG dir a keyring client or daemon reads, and nothing else. */

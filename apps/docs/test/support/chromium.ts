@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS, tool } from '@testmax/test-support/tools';
 import { type BrowserContext, chromium } from 'playwright-core';
-
-// TESTMAX_CHROMIUM, as in the repository's other browser test (and a TESTMAX_* name passes turbo's strict env).
-export const CHROMIUM = process.env.TESTMAX_CHROMIUM || '/usr/bin/chromium';
 
 export interface LaunchedBrowser {
   context: BrowserContext;
@@ -14,25 +11,14 @@ export interface LaunchedBrowser {
 
 /** Debian's Chromium, headless, with a fresh profile and no background traffic of its own. */
 export async function launchChromium(): Promise<LaunchedBrowser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. Install it with ` +
-        '`sudo apt-get update && sudo apt-get install -y chromium` (or set TESTMAX_CHROMIUM to another binary).',
-    );
-  }
+  const { path } = tool('chromium');
+  if (path === undefined) throw new Error('Chromium is not installed: run `pnpm test:setup`.');
   const profile = await mkdtemp(join(tmpdir(), 'testmax-docs-chromium-'));
   // A persistent context is how Playwright takes an explicit --user-data-dir (a fresh one here).
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: path,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
   });
   return {

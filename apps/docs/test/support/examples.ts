@@ -8,11 +8,12 @@ export interface Example {
 }
 
 /**
- * The code blocks a guide marks with `<!-- example: name -->` on the line before the fence.
+ * The code blocks a page marks with `<!-- example: name -->` on the line before the fence
+ * (`page`: its path in the site's sources, `index.md` or `guide/getting-started.md`).
  * Blocks sharing a name are joined in order (a later block may rely on an earlier one's imports).
  */
-export async function examplesIn(guide: string): Promise<Map<string, Example>> {
-  const markdown = await readFile(join(docsDir, 'guide', guide), 'utf8');
+export async function examplesIn(page: string): Promise<Map<string, Example>> {
+  const markdown = await readFile(join(docsDir, page), 'utf8');
   const examples = new Map<string, Example>();
   for (const match of markdown.matchAll(/<!-- example: ([\w-]+) -->\n```(\w+)[^\n]*\n([\s\S]*?)\n```/g)) {
     const [, name, lang, code] = match as unknown as [string, string, string, string];

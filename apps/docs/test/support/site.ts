@@ -13,12 +13,15 @@ const INPUTS = [
   'apps/docs/guide',
   'apps/docs/reference/index.md',
   'apps/docs/.vitepress/config.ts',
+  'apps/docs/.vitepress/theme',
   'apps/docs/scripts',
   'spec/openapi.yaml',
   'packages/client/src',
   'packages/auth/src',
   'packages/mock-server/src',
-  'packages/cli/dist/bin.js',
+  'packages/redis/src',
+  // Sources, not dist: the CLI's own tests rebuild its dist (same content, new mtimes).
+  'packages/cli/src',
 ];
 
 function newestMtime(path: string): number {

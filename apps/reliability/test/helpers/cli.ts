@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-export const CLI_BIN = join(dirname(require.resolve('@testmax/cli/package.json')), 'dist', 'bin.js');
+/** The `testmax` bin as the package declares it (a shim that loads the build). */
+export const CLI_BIN = join(
+  dirname(require.resolve('@testmax/cli/package.json')),
+  (require('@testmax/cli/package.json') as { bin: { testmax: string } }).bin.testmax,
+);
 
 export interface CliResult {
   code: number | null;

@@ -106,6 +106,7 @@ export async function checkBody(body: unknown, operation: Operation): Promise<vo
     throw new CliError(
       ExitCode.usage,
       `The body does not match ${label}'s request schema; nothing was sent.`,
+      'See `testmax api --help` for its fields.',
     );
   const { text, hint } = describe(first, body, operation);
   const more =

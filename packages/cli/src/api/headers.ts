@@ -8,13 +8,19 @@ const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * Headers the session owns: the bearer is the session's to add (one typed here would bypass
  * the refresh and re-login, and land in shell history), and the transport sets the framing.
  */
-const OWNED: Record<string, string> = {
-  authorization: 'the session adds the bearer itself; log in with `testmax login` (or --profile) instead',
-  'proxy-authorization': 'set a proxy through the environment instead',
-  host: 'the host comes from the base URL (--base-url)',
-  'content-length': 'it is computed from the body',
-  'transfer-encoding': 'it is decided by the HTTP client',
-  connection: 'it is decided by the HTTP client',
+const OWNED: Record<string, { why: string; hint: string }> = {
+  authorization: {
+    why: 'the session adds the bearer itself',
+    hint: 'Log in with `testmax login` (or select a profile with --profile) instead.',
+  },
+  'proxy-authorization': {
+    why: 'a proxy is not configured per request',
+    hint: 'Set the proxy through the environment instead.',
+  },
+  host: { why: 'the host comes from the base URL', hint: 'Pass --base-url to call another host.' },
+  'content-length': { why: 'it is computed from the body', hint: 'Drop this -H.' },
+  'transfer-encoding': { why: 'it is decided by the HTTP client', hint: 'Drop this -H.' },
+  connection: { why: 'it is decided by the HTTP client', hint: 'Drop this -H.' },
 };
 
 /**
@@ -37,7 +43,7 @@ export function parseHeaders(lines: string[]): Headers {
     }
     const owned = OWNED[name.toLowerCase()];
     if (owned) {
-      throw new CliError(ExitCode.usage, `-H ${name} is not accepted: ${owned}.`);
+      throw new CliError(ExitCode.usage, `-H ${name} is not accepted: ${owned.why}.`, owned.hint);
     }
     const value = line.slice(colon + 1).trim();
     // fetch would refuse these later, with a message that quotes the value.
@@ -45,6 +51,7 @@ export function parseHeaders(lines: string[]): Headers {
       throw new CliError(
         ExitCode.usage,
         `-H ${name}: the value holds a line break, a control character or a character beyond Latin-1, which a header cannot carry.`,
+        'Give the value on one line, in printable characters.',
       );
     }
     headers.append(name, value);

@@ -21,6 +21,7 @@ function tooLarge(what: string): CliError {
   return new CliError(
     ExitCode.usage,
     `${what} is larger than ${MAX_INPUT_BYTES / (1024 * 1024)} MiB, far more than a request body holds; nothing was sent.`,
+    'Check that it is the request body you meant to send.',
   );
 }
 
@@ -52,7 +53,11 @@ export async function readInput(
 ): Promise<string> {
   if (path === '-') return readCapped(stdin, `${described} (standard input)`);
   if (path === '') {
-    throw new CliError(ExitCode.usage, `${described} needs a file name (or - for standard input).`);
+    throw new CliError(
+      ExitCode.usage,
+      `${described} needs a file name (or - for standard input).`,
+      'Example: --input body.json, or --input - to read a pipe.',
+    );
   }
   try {
     const info = await stat(path);
@@ -65,7 +70,7 @@ export async function readInput(
     throw new CliError(
       ExitCode.usage,
       `${described} ${PROBLEMS[code] ?? `cannot be read (${code})`}; nothing was sent.`,
-      undefined,
+      'Check the file name and that you may read it.',
       { cause: error },
     );
   }

@@ -38,7 +38,11 @@ function methodFor(target: Target, given: string | undefined): string {
   if (given !== undefined) {
     const method = given.trim().toUpperCase();
     if (!METHOD.test(method)) {
-      throw new CliError(ExitCode.usage, '-X needs an HTTP method, such as GET or POST.');
+      throw new CliError(
+        ExitCode.usage,
+        '-X needs an HTTP method, such as GET or POST.',
+        "Drop -X for the spec's method of a known path (POST otherwise).",
+      );
     }
     return method;
   }
@@ -89,6 +93,7 @@ export async function buildRequest(
     throw new CliError(
       ExitCode.usage,
       `Standard input can be read once, but ${stdinUsers.join(' and ')} both read it.`,
+      'Read all but one of them from a file.',
     );
   }
   const readFile = (path: string, name: string) => readInput(path, `-F ${name}=@${path}`, stdin);
@@ -108,6 +113,7 @@ export async function buildRequest(
       throw new CliError(
         ExitCode.usage,
         `A ${method} request has no body, so --input cannot be used with it.`,
+        'Give its parameters with -f/-F (they become the query string), or use -X POST.',
       );
     }
     if (fields.length > 0) {

@@ -69,7 +69,11 @@ export function resolveTarget(argument: string, baseUrl: string): Target {
   path = path.replace(/\/+$/, '');
   const refused = SESSION_PATHS[path.toLowerCase()];
   if (refused) {
-    throw new CliError(ExitCode.usage, `testmax api does not call ${path.slice(1)}: ${refused}.`);
+    throw new CliError(
+      ExitCode.usage,
+      `testmax api does not call ${path.slice(1)}: ${refused}.`,
+      'Run `testmax --help` for the list of commands.',
+    );
   }
   // The gateway's paths are case-insensitive; the spec spells them one way.
   const known = OPERATIONS.filter((operation) => operation.path.toLowerCase() === path.toLowerCase());

@@ -2,7 +2,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { parseJson } from './json-text.js';
 
 /** How `testmax api` ends after an answer: exit 0, or a code and one line for stderr. */
-export type Verdict = { ok: true } | { ok: false; exitCode: ExitCodeValue; message: string; hint?: string };
+export type Verdict = { ok: true } | { ok: false; exitCode: ExitCodeValue; message: string; hint: string };
 
 function field(value: unknown, name: string): unknown {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -39,6 +39,7 @@ export function judge(label: string, status: number, statusText: string, text: s
       ok: false,
       exitCode: ExitCode.error,
       message: `${label} answered success: false (${codeText}${says ? `: ${says}` : ''})`,
+      hint: 'The server refused the request itself: check the values you sent (its answer is on stdout).',
     };
   }
   const http = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
@@ -59,5 +60,10 @@ export function judge(label: string, status: number, statusText: string, text: s
       hint: 'It was retried (TESTMAX_RETRIES); try again later.',
     };
   }
-  return { ok: false, exitCode: ExitCode.error, message };
+  return {
+    ok: false,
+    exitCode: ExitCode.error,
+    message,
+    hint: 'Check the path and the method: `testmax api --help` lists the operations the spec knows.',
+  };
 }

@@ -20,27 +20,28 @@ export async function run(context: Context, options: LoginOptions): Promise<void
 
   let userName = options.username?.trim() || chain.userName?.value;
   let userFrom = options.username?.trim() ? 'flag --username' : chain.userName?.from;
+  // The chain's key belongs to the chain's user: never send it on behalf of another name.
+  const chainKeyFits = (name: string | undefined) =>
+    chain.apiKey !== undefined &&
+    (chain.userName === undefined || chain.userName.value.toLowerCase() === name?.toLowerCase());
+  // With no terminal to ask on, say at once everything that is missing, and where each can come from.
+  if (!process.stdin.isTTY) {
+    const missing = {
+      userName: !userName,
+      apiKey: !options.apiKeyStdin && !chainKeyFits(userName),
+    };
+    if (missing.userName || missing.apiKey) throw nothingToLogInWith(missing, chain.searched);
+  }
   if (!userName) {
-    if (!process.stdin.isTTY) {
-      throw new CliError(
-        ExitCode.notLoggedIn,
-        'No user name given.',
-        'Pass --username <email> (or set TESTMAX_USERNAME).',
-      );
-    }
     userName = await promptVisible('TestMax user name (e-mail): ');
     userFrom = 'typed at the prompt';
     if (!userName)
       throw new CliError(ExitCode.usage, 'No user name was entered.', 'Pass --username <email>.');
   }
 
-  // The chain's key belongs to the chain's user: never send it on behalf of another name.
-  const chainKeyFits =
-    chain.apiKey !== undefined &&
-    (chain.userName === undefined || chain.userName.value.toLowerCase() === userName.toLowerCase());
   let apiKey: string;
   let keyFrom: string;
-  const keyConfigured = !options.apiKeyStdin && chainKeyFits;
+  const keyConfigured = !options.apiKeyStdin && chainKeyFits(userName);
   if (!keyConfigured) {
     keyFrom = process.stdin.isTTY ? 'typed at the prompt' : 'read from standard input';
     apiKey = await readApiKey({ fromStdin: options.apiKeyStdin === true, userName });
@@ -99,4 +100,30 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   );
   output.line(`  Session token saved to ${file}${expiry}.`);
   for (const line of lines) output.line(line);
+}
+
+/** Exit 4, naming what is missing (the user name, the key, or both) and every place it may come from. */
+function nothingToLogInWith(
+  missing: { userName: boolean; apiKey: boolean },
+  searched: { dotenvPath: string; configPath: string },
+): CliError {
+  const what =
+    missing.userName && missing.apiKey
+      ? 'No user name and no API key to log in with'
+      : missing.userName
+        ? 'No user name to log in with'
+        : 'No API key to log in with';
+  const sources = [
+    missing.userName
+      ? `user name: --username <email>, TESTMAX_USERNAME (in the environment or ${searched.dotenvPath}) or "username" in ${searched.configPath}`
+      : '',
+    missing.apiKey
+      ? `API key: piped to --api-key-stdin, TESTMAX_API_KEY (in the environment or ${searched.dotenvPath}) or "api_key" in ${searched.configPath}`
+      : '',
+  ].filter(Boolean);
+  return new CliError(
+    ExitCode.notLoggedIn,
+    `${what}, and no terminal to ask on.`,
+    `Give the ${sources.join('; the ')}.`,
+  );
 }

@@ -40,7 +40,7 @@ export async function run(context: Context): Promise<void> {
   try {
     outcome = await revoke(context, prepared, user, cached.token);
   } catch (error) {
-    const { exitCode, message } = await describeError(error);
+    const { exitCode, message } = await describeError(error, context);
     if (exitCode === ExitCode.unavailable) {
       throw new CliError(
         exitCode,

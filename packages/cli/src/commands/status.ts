@@ -10,7 +10,7 @@ import { isExpired, newSession, persist, prepare } from '../session-flow.js';
 type ServerVerdict =
   | { state: 'accepted'; renewed: boolean }
   | { state: 'refused' }
-  | { state: 'unreachable'; message: string; exitCode: ExitCodeValue; hint?: string };
+  | { state: 'unreachable'; message: string; exitCode: ExitCodeValue; hint: string };
 
 /**
  * Who is logged in, where each setting came from, when the token expires and whether the
@@ -37,8 +37,8 @@ export async function run(context: Context): Promise<void> {
     } catch (error) {
       if (error instanceof AuthenticationError) verdict = { state: 'refused' };
       else if (error instanceof TestMaxError) {
-        const { message, exitCode, hint } = await describeError(error);
-        verdict = { state: 'unreachable', message, exitCode, ...(hint ? { hint } : {}) };
+        const { message, exitCode, hint } = await describeError(error, context);
+        verdict = { state: 'unreachable', message, exitCode, hint };
       } else throw error;
     }
   }

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tool } from '@testmax/test-support/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from './helpers.js';
-import { installed, runInPty } from './pty.js';
+import { runInPty } from './pty.js';
 
 // The completion scripts are checked by the shells themselves: each parses its script, and
 // completion is driven the way a user drives it (Tab in an interactive bash or zsh on a
-// pseudo-terminal; fish's own `complete -C`). A test whose shell is missing is skipped and
-// says so in its name.
+// pseudo-terminal; fish's own `complete -C`). A shell, bash-completion or python3 (the
+// pseudo-terminal) that is missing skips its tests loudly on a laptop and fails the file in CI.
 
 const COMMANDS = [
   'ping',
@@ -23,9 +23,11 @@ const COMMANDS = [
   'completion',
   'help',
 ];
-const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
-const hasBashCompletion = existsSync(BASH_COMPLETION);
-const missing = (program: string) => (installed(program) ? '' : ` (skipped: ${program} is not installed)`);
+const bashCompletion = tool('bash-completion');
+const BASH_COMPLETION = bashCompletion.path ?? '';
+const pty = tool('python3');
+const zsh = tool('zsh');
+const fish = tool('fish');
 
 let sandbox: Sandbox;
 const scripts: Record<'bash' | 'zsh' | 'fish', string> = { bash: '', zsh: '', fish: '' };
@@ -106,8 +108,8 @@ describe('bash', () => {
     urlSplits(false);
   });
 
-  it.skipIf(!hasBashCompletion)(
-    `after --base-url https://… and --base-url=…, with bash-completion's _get_comp_words_by_ref${hasBashCompletion ? '' : ` (skipped: ${BASH_COMPLETION} is not installed)`}`,
+  it.runIf(bashCompletion.available)(
+    `after --base-url https://… and --base-url=…, with bash-completion's _get_comp_words_by_ref${bashCompletion.skipNote}`,
     () => {
       urlSplits(true);
     },
@@ -137,12 +139,15 @@ describe('bash', () => {
     'help logout',
   ];
 
-  it('Tab in an interactive bash, after a URL with ":" and "="', async () => {
-    expect(await interactive(false)).toEqual(expected);
-  });
+  it.runIf(pty.available)(
+    `Tab in an interactive bash, after a URL with ":" and "="${pty.skipNote}`,
+    async () => {
+      expect(await interactive(false)).toEqual(expected);
+    },
+  );
 
-  it.skipIf(!hasBashCompletion)(
-    `the same with bash-completion loaded (_get_comp_words_by_ref)${hasBashCompletion ? '' : ` (skipped: ${BASH_COMPLETION} is not installed)`}`,
+  it.runIf(bashCompletion.available && pty.available)(
+    `the same with bash-completion loaded (_get_comp_words_by_ref)${bashCompletion.skipNote || pty.skipNote}`,
     async () => {
       expect(await interactive(true)).toEqual(expected);
     },
@@ -150,13 +155,13 @@ describe('bash', () => {
 });
 
 describe('zsh', () => {
-  it.skipIf(!installed('zsh'))(`zsh -n parses the script${missing('zsh')}`, () => {
+  it.runIf(zsh.available)(`zsh -n parses the script${zsh.skipNote}`, () => {
     execFileSync('zsh', ['-n', scripts.zsh]);
     expect(execFileSync('head', ['-1', scripts.zsh], { encoding: 'utf8' })).toBe('#compdef testmax\n');
   });
 
-  it.skipIf(!installed('zsh'))(
-    `Tab in an interactive zsh: commands, help, and global flags after a command${missing('zsh')}`,
+  it.runIf(zsh.available && pty.available)(
+    `Tab in an interactive zsh: commands, help, and global flags after a command${zsh.skipNote || pty.skipNote}`,
     async () => {
       const zdotdir = join(sandbox.home, 'zsh');
       await import('node:fs/promises').then((fs) => fs.mkdir(zdotdir, { recursive: true }));
@@ -186,22 +191,22 @@ describe('zsh', () => {
 });
 
 describe('fish', () => {
-  const fish = (command: string) =>
+  const fishRun = (command: string) =>
     execFileSync('fish', ['--no-config', '-c', `source $argv[1]; ${command}`, scripts.fish], {
       encoding: 'utf8',
     });
   // `complete -C` prints "candidate<TAB>description" per line.
   const candidates = (line: string) =>
-    fish(`complete -C '${line}'`)
+    fishRun(`complete -C '${line}'`)
       .split('\n')
       .filter(Boolean)
       .map((entry) => entry.split('\t')[0]);
 
-  it.skipIf(!installed('fish'))(`fish -n parses the script${missing('fish')}`, () => {
+  it.runIf(fish.available)(`fish -n parses the script${fish.skipNote}`, () => {
     execFileSync('fish', ['--no-config', '-n', scripts.fish]);
   });
 
-  it.skipIf(!installed('fish'))(`complete -C offers commands, help, and flags${missing('fish')}`, () => {
+  it.runIf(fish.available)(`complete -C offers commands, help, and flags${fish.skipNote}`, () => {
     expect(candidates('testmax ')).toEqual(expect.arrayContaining(COMMANDS));
     expect(candidates('testmax status --js')).toEqual(['--json']);
     expect(candidates('testmax login --us')).toEqual(['--username']);

@@ -1,17 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tool } from '@testmax/test-support/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, Sandbox } from './helpers.js';
-import { installed, runInPty } from './pty.js';
+import { runInPty } from './pty.js';
 
 // Completion of `testmax api` (the spec's paths, each path's fields) and of --profile (the
 // config file's profile names, asked of `testmax __profiles` when Tab is pressed), driven by
-// the shells themselves. A `testmax` on PATH runs the built binary in the sandbox.
+// the shells themselves. A `testmax` on PATH runs the built binary in the sandbox. A shell,
+// bash-completion or python3 (the pseudo-terminal) that is missing skips its tests loudly on a
+// laptop and fails the file in CI (test-support's tools rule).
 
-const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
-const missing = (program: string) => (installed(program) ? '' : ` (skipped: ${program} is not installed)`);
+const bashCompletion = tool('bash-completion');
+const BASH_COMPLETION = bashCompletion.path ?? '';
+const pty = tool('python3');
+const zsh = tool('zsh');
+const fish = tool('fish');
 
 let sandbox: Sandbox;
 let bin: string;
@@ -73,8 +78,8 @@ describe('bash', () => {
     expect(complete('testmax api Account/search --in')).toEqual(['--input', '--include']);
   });
 
-  it.skipIf(!existsSync(BASH_COMPLETION))(
-    `with bash-completion loaded, a value after "=" completes without repeating the name${existsSync(BASH_COMPLETION) ? '' : ' (skipped: bash-completion is not installed)'}`,
+  it.runIf(bashCompletion.available)(
+    `with bash-completion loaded, a value after "=" completes without repeating the name${bashCompletion.skipNote}`,
     () => {
       const run = (line: string, words: string[]) =>
         execFileSync(
@@ -104,29 +109,32 @@ describe('bash', () => {
 });
 
 describe('zsh', () => {
-  it.skipIf(!installed('zsh'))(`Tab: api paths, fields, and profile names${missing('zsh')}`, async () => {
-    const zdotdir = join(sandbox.home, 'zsh');
-    await mkdir(zdotdir, { recursive: true });
-    await writeFile(
-      join(zdotdir, '.zshrc'),
-      [
-        "PS1='PROMPT> '",
-        'autoload -Uz compinit && compinit -u -D',
-        `source ${scripts.zsh}`,
-        'testmax() { print -r -- "ARGS<$*>" }',
-      ].join('\n'),
-    );
-    const lines = ['testmax api Acc\t', 'testmax api Account/search -F onlyA\t', 'testmax --profile pa\t'];
-    const steps = [...lines, 'exit'].map((line) => ({ waitFor: 'PROMPT> ', send: `${line}\r` }));
-    const result = await runInPty(['zsh', '-i'], { ...env(), ZDOTDIR: zdotdir, TERM: 'dumb' }, steps);
-    expect(result.stepsDone, result.transcript).toBe(steps.length);
-    const received = [...result.transcript.matchAll(/ARGS<([^>]*)>/g)].map((m) => m[1]);
-    expect(received).toEqual([
-      'api Account/search',
-      'api Account/search -F onlyActiveAccounts=',
-      '--profile paper',
-    ]);
-  });
+  it.runIf(zsh.available && pty.available)(
+    `Tab: api paths, fields, and profile names${zsh.skipNote || pty.skipNote}`,
+    async () => {
+      const zdotdir = join(sandbox.home, 'zsh');
+      await mkdir(zdotdir, { recursive: true });
+      await writeFile(
+        join(zdotdir, '.zshrc'),
+        [
+          "PS1='PROMPT> '",
+          'autoload -Uz compinit && compinit -u -D',
+          `source ${scripts.zsh}`,
+          'testmax() { print -r -- "ARGS<$*>" }',
+        ].join('\n'),
+      );
+      const lines = ['testmax api Acc\t', 'testmax api Account/search -F onlyA\t', 'testmax --profile pa\t'];
+      const steps = [...lines, 'exit'].map((line) => ({ waitFor: 'PROMPT> ', send: `${line}\r` }));
+      const result = await runInPty(['zsh', '-i'], { ...env(), ZDOTDIR: zdotdir, TERM: 'dumb' }, steps);
+      expect(result.stepsDone, result.transcript).toBe(steps.length);
+      const received = [...result.transcript.matchAll(/ARGS<([^>]*)>/g)].map((m) => m[1]);
+      expect(received).toEqual([
+        'api Account/search',
+        'api Account/search -F onlyActiveAccounts=',
+        '--profile paper',
+      ]);
+    },
+  );
 });
 
 describe('fish', () => {
@@ -139,7 +147,7 @@ describe('fish', () => {
       .filter(Boolean)
       .map((entry) => entry.split('\t')[0]);
 
-  it.skipIf(!installed('fish'))(`complete -C: api paths, fields, and profile names${missing('fish')}`, () => {
+  it.runIf(fish.available)(`complete -C: api paths, fields, and profile names${fish.skipNote}`, () => {
     expect(candidates('testmax api ').sort()).toEqual(['Account/search', 'Status/ping']);
     expect(candidates('testmax api Account/search -f ')).toEqual(['onlyActiveAccounts=']);
     expect(candidates('testmax api Account/search -F ').sort()).toEqual([
