@@ -97,7 +97,7 @@ describe('credentials', () => {
       { mode: 0o600 },
     );
     process.env.TESTMAX_PROFILE = 'sim';
-    await runExample(await example('credentials.md', 'profile'));
+    await runExample(await example('guide/credentials.md', 'profile'));
     expect(logged).toEqual([`sim ${server.url}`]);
   });
 });
