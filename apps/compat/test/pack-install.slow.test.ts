@@ -84,6 +84,8 @@ beforeAll(async () => {
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
+    // Never the machine user's keychain: the installed CLI would save the demo key there.
+    TESTMAX_KEYCHAIN: 'off',
     NO_COLOR: '1',
     npm_config_update_notifier: 'false',
     // Keep npm's cache so a second run does not download typescript again.

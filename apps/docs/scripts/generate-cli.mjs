@@ -52,7 +52,22 @@ function optionsTable(options) {
 export function commandSection(command) {
   const lines = [`## testmax ${command.name}`, '', `${prose(capitalize(command.description))}.`, ''];
   lines.push('```sh', command.usage, '```', '');
-  if (command.details) lines.push(prose(command.details.replaceAll('\n', ' ')), '');
+  if (command.details) {
+    for (const paragraph of command.details.split('\n\n'))
+      lines.push(prose(paragraph.replaceAll('\n', ' ')), '');
+  }
+  if (command.listing) {
+    const { title, columns, rows } = command.listing;
+    lines.push(
+      `**${title}**`,
+      '',
+      ...table(
+        columns,
+        rows.map(([name, meaning]) => [code(name), prose(meaning)]),
+      ),
+      '',
+    );
+  }
   if (command.arguments.length > 0) {
     lines.push('**Arguments**', '');
     lines.push(

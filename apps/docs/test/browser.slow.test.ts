@@ -326,7 +326,17 @@ describe.runIf(browser.available)(`the built site in Chromium${browser.skipNote}
           return { title, blocks, tables, labels };
         }),
       );
-      const commands = ['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion'];
+      const commands = [
+        'ping',
+        'login',
+        'status',
+        'validate',
+        'token',
+        'logout',
+        'accounts',
+        'api',
+        'completion',
+      ];
       for (const command of [...commands.map((c) => `testmax ${c}`), 'testmax-mock']) {
         const section = sections.find((s) => s.title === command);
         expect(section, command).toBeDefined();
@@ -344,6 +354,13 @@ describe.runIf(browser.available)(`the built site in Chromium${browser.skipNote}
       const text = await page.locator('.vp-doc').innerText();
       expect(text).toContain('--api-key-stdin');
       expect(text).not.toMatch(/--api-key(?!-stdin)/);
+      expect(text).toContain('--insecure-storage');
+      expect(text).toContain('--profile <name>');
+      // testmax api lists the spec's operations; the completion scripts' hidden command is not shown.
+      const api = sections.find((s) => s.title === 'testmax api')!;
+      expect(api.tables).toContainEqual(['operation', 'what it does']);
+      expect(text).toContain('POST Account/search');
+      expect(text).not.toContain('__profiles');
       expect(sections.map((s) => s.title)).toEqual(expect.arrayContaining(['Global options', 'Exit codes']));
       await page.close();
     });

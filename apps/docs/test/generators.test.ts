@@ -89,6 +89,38 @@ describe('the CLI reference', () => {
     );
   });
 
+  test("a command's details keep their paragraphs, and its listing (api's operations) is a table", () => {
+    const text = commandSection({
+      name: 'api',
+      usage: 'testmax api [options] <path>',
+      description: 'call any endpoint',
+      details: 'The body is JSON:\nfields with -f.\n\nThe answer is printed.',
+      listing: {
+        title: 'Known operations (from the spec)',
+        columns: ['operation', 'what it does'],
+        rows: [['GET Status/ping', 'Check that the service is up; no login needed']],
+      },
+      arguments: [],
+      options: [],
+      examples: [{ command: 'testmax api Status/ping' }],
+      exitCodes: [[0, 'success: true']],
+    }).join('\n');
+    expect(text).toContain(
+      [
+        'The body is JSON: fields with -f.',
+        '',
+        'The answer is printed.',
+        '',
+        '**Known operations (from the spec)**',
+        '',
+        '| operation | what it does |',
+        '| --- | --- |',
+        '| `GET Status/ping` | Check that the service is up; no login needed |',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test("reads the simulator's help into the same parts", () => {
     const help = [
       'Usage: testmax-mock [options]',

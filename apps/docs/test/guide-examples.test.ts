@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -84,6 +84,22 @@ describe('credentials', () => {
     await runExample(await example('guide/credentials.md', 'load-credentials'));
     expect(logged[0]).toBe('environment variable TESTMAX_API_KEY');
     expect(logged.join('\n')).not.toContain(DEMO_USER.apiKey);
+  });
+
+  test('a profile of the config file gives the session its settings', async () => {
+    await mkdir(join(home, 'testmax'), { recursive: true });
+    await writeFile(
+      join(home, 'testmax', 'config.json'),
+      JSON.stringify({
+        username: 'someone-else@example.com',
+        api_key: 'tmx_not_this_one_000000000000000',
+        profiles: { sim: { username: DEMO_USER.userName, api_key: DEMO_USER.apiKey, api_url: server.url } },
+      }),
+      { mode: 0o600 },
+    );
+    process.env.TESTMAX_PROFILE = 'sim';
+    await runExample(await example('guide/credentials.md', 'profile'));
+    expect(logged).toEqual([`sim ${server.url}`]);
   });
 });
 

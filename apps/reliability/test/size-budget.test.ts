@@ -15,7 +15,9 @@ import { bundleSize, SDK_ENTRY } from '../src/size.mjs';
  * every session by default; then by about 2.7 kB for the hardening rules of issue 11 —
  * redirects refused or followed only within the API, the streamed response-size cap,
  * header-safe tokens, causes redacted as util.inspect shows them, hostile account names —
- * most of it the messages that say what happened and what to do; then by about 3 kB when issue 16
+ * most of it the messages that say what happened and what to do; then by 100 B for
+ * `createPublicFetch` (the session-less fetch `testmax api` uses for `Status/ping`) and the
+ * session's `profile`; then by about 3 kB when issue 16
  * and the fleet wiring of issue 12 put the token store (the keeper's store link: lock, poll,
  * publish, fallback with a warning), the session's rate limiter (on by default, with its fallback
  * for a shared one that fails) and the parse-once client into every session.)

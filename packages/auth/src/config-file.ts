@@ -1,15 +1,73 @@
 import { ConfigError } from './errors.js';
 import { MAX_SETTINGS_FILE_BYTES, type RegularFileRead, readRegularFileSync } from './regular-file.js';
 
-/** The keys of `config.json` (snake_case, as the DESIGN fixes). Unknown keys are ignored. */
-export interface ConfigFileValues {
+/** The settings of `config.json` (snake_case, as the DESIGN fixes). Unknown keys are ignored. */
+export interface ConfigFileSettings {
   username?: string;
   api_key?: string;
   account_name?: string;
   api_url?: string;
 }
 
+/** `config.json`: settings at the top, and named sets of them under `profiles`. */
+export interface ConfigFileValues extends ConfigFileSettings {
+  /** `profiles.NAME`: settings that override the top-level ones when the profile is selected. */
+  profiles?: Record<string, ConfigFileSettings>;
+}
+
 const KEYS = ['username', 'api_key', 'account_name', 'api_url'] as const;
+
+/**
+ * A profile name: it names a keychain entry and a token file, and is typed on command lines, so
+ * letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+ */
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The string settings of one JSON object; `where` names it in messages ("", "profile \"paper\" of "). */
+function settingsOf(record: Record<string, unknown>, path: string, where: string): ConfigFileSettings {
+  const values: ConfigFileSettings = {};
+  for (const key of KEYS) {
+    const value = record[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      throw new ConfigError(`The config file ${path} has a non-string "${key}"${where}`, {
+        advice: `make it a JSON string`,
+      });
+    }
+    if (value.trim() !== '') values[key] = value.trim();
+  }
+  return values;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function profilesOf(value: unknown, path: string): Record<string, ConfigFileSettings> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    throw new ConfigError(`The config file ${path} has a "profiles" that is not an object`, {
+      advice: `make it { "NAME": { "username": …, "api_url": … } }`,
+    });
+  }
+  const profiles: Record<string, ConfigFileSettings> = {};
+  for (const [name, settings] of Object.entries(value)) {
+    if (!PROFILE_NAME.test(name)) {
+      // Not repeated: a long or odd name may be something pasted there by mistake.
+      throw new ConfigError(`The config file ${path} has a profile with an invalid name`, {
+        advice: `use letters, digits, ".", "_" and "-" (up to 64)`,
+      });
+    }
+    const shown = `"${name}"`;
+    if (!isObject(settings)) {
+      throw new ConfigError(`The config file ${path} has a profile ${shown} that is not an object`, {
+        advice: `fix it`,
+      });
+    }
+    profiles[name] = settingsOf(settings, path, ` in profile ${shown}`);
+  }
+  return profiles;
+}
 
 /** Where a JSON syntax error is, as "line L, column C", without quoting the (secret) text. */
 function syntaxOffset(message: string, text: string): number | undefined {
@@ -51,18 +109,8 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
     });
   }
   const record = parsed as Record<string, unknown>;
-  const values: ConfigFileValues = {};
-  for (const key of KEYS) {
-    const value = record[key];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string') {
-      throw new ConfigError(`The config file ${path} has a non-string "${key}"`, {
-        advice: `make it a JSON string`,
-      });
-    }
-    if (value.trim() !== '') values[key] = value.trim();
-  }
-  return values;
+  const profiles = profilesOf(record.profiles, path);
+  return { ...settingsOf(record, path, ''), ...(profiles ? { profiles } : {}) };
 }
 
 /**

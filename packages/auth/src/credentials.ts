@@ -1,7 +1,12 @@
 import { join, resolve } from 'node:path';
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import { normalizeBaseUrl } from './base-url.js';
-import { type ConfigFileValues, readConfigFile } from './config-file.js';
+import {
+  type ConfigFileSettings,
+  type ConfigFileValues,
+  PROFILE_NAME,
+  readConfigFile,
+} from './config-file.js';
 import { readDotenv } from './dotenv.js';
 import { ConfigError } from './errors.js';
 import { xdgDirectory } from './node-paths.js';
@@ -31,6 +36,8 @@ export interface CredentialSources {
   apiKey: CredentialSource;
   accountName?: CredentialSource;
   baseUrl?: CredentialSource;
+  /** What selected the profile (the option, `TESTMAX_PROFILE` in the environment or `.env`). */
+  profile?: CredentialSource;
 }
 
 export interface Credentials {
@@ -38,6 +45,8 @@ export interface Credentials {
   apiKey: string;
   accountName?: string;
   baseUrl?: string;
+  /** The profile of the config file in use, when one was selected. */
+  profile?: string;
   /** Which source won, per value. */
   source: CredentialSources;
   /** The files that were consulted (whether or not they existed). */
@@ -53,7 +62,7 @@ const ENV_NAMES: Record<Field, string> = {
   baseUrl: 'TESTMAX_API_URL',
 };
 
-const CONFIG_KEYS: Record<Field, keyof ConfigFileValues> = {
+const CONFIG_KEYS: Record<Field, keyof ConfigFileSettings> = {
   userName: 'username',
   apiKey: 'api_key',
   accountName: 'account_name',
@@ -88,6 +97,73 @@ function configLocation(
   return { path: join(xdgDirectory(env, 'CONFIG', '.config'), 'testmax', 'config.json'), explicit: false };
 }
 
+/** The profile asked for, and by what: the option, else TESTMAX_PROFILE in the environment, else in `.env`. */
+function selectProfile(
+  options: LoadCredentialsOptions,
+  env: Record<string, string | undefined>,
+  dotenv: Record<string, string> | undefined,
+  dotenvPath: string,
+): { name: string; source: CredentialSource } | undefined {
+  const candidates: [string | undefined, CredentialSource][] = [
+    [options.profile, { origin: 'option', name: 'profile', description: 'option profile' }],
+    [
+      env.TESTMAX_PROFILE,
+      { origin: 'env', name: 'TESTMAX_PROFILE', description: 'environment variable TESTMAX_PROFILE' },
+    ],
+    [
+      dotenv?.TESTMAX_PROFILE,
+      {
+        origin: 'dotenv',
+        name: 'TESTMAX_PROFILE',
+        path: dotenvPath,
+        description: `TESTMAX_PROFILE in ${dotenvPath}`,
+        fromDirectory: true,
+      },
+    ],
+  ];
+  for (const [raw, source] of candidates) {
+    const name = present(raw);
+    if (name === undefined) continue;
+    if (!PROFILE_NAME.test(name)) {
+      throw new ConfigError(`The profile name from ${source.description} is not a valid one`, {
+        advice: `use letters, digits, ".", "_" and "-" (up to 64), as in the config file's "profiles"`,
+      });
+    }
+    return { name, source };
+  }
+  return undefined;
+}
+
+/** The settings of the selected profile; a profile the config file does not have is an error. */
+function profileSettings(
+  selection: { name: string; source: CredentialSource },
+  file: ConfigFileValues | undefined,
+  configPath: string,
+): ConfigFileSettings {
+  const settings = file?.profiles?.[selection.name];
+  if (settings && Object.hasOwn(file!.profiles!, selection.name)) return settings;
+  const names = Object.keys(file?.profiles ?? {});
+  const where = !file
+    ? `there is no config file ${configPath}`
+    : names.length > 0
+      ? `the config file ${configPath} has ${names.map((n) => `"${n}"`).join(', ')}`
+      : `the config file ${configPath} has no profiles`;
+  throw new ConfigError(
+    `No profile ${quotedName(selection.name)} (from ${selection.source.description}): ${where}`,
+    { advice: `add it under "profiles" in the config file, or select another` },
+  );
+}
+
+/**
+ * A profile name as messages show it: an unknown one may be a key pasted into the wrong
+ * variable, so a long one, or one that looks like a key or a token, is not repeated.
+ */
+function quotedName(name: string): string {
+  return name.length <= 32 && !/^(tmx_|eyj)/i.test(name)
+    ? `"${name}"`
+    : `(a name of ${name.length} characters, not repeated here in case it is a secret)`;
+}
+
 /** What the chain found: like {@link Credentials}, but the user name and key may be missing. */
 export interface ResolvedCredentials extends Partial<Omit<Credentials, 'source' | 'searched'>> {
   source: Partial<CredentialSources>;
@@ -115,6 +191,16 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
     const warning = permissionWarning(config.path);
     if (warning) warn(warning);
   }
+  const selection = selectProfile(options, env, dotenv, dotenvPath);
+  const profile = selection ? profileSettings(selection, file, config.path) : undefined;
+  // A profile a directory's .env picked is that directory's choice, as a file .env names is.
+  const configFromDirectory = config.namedBy === 'dotenv' || selection?.source.origin === 'dotenv';
+  const profileDescription = (key: string) => `"${key}" of profile "${selection?.name}" in ${config.path}`;
+  if (profile?.api_url !== undefined) {
+    // Checked even where the environment overrides it: a profile that would send the key in
+    // the clear is wrong whichever settings happen to win today.
+    normalizeBaseUrl(profile.api_url, profileDescription('api_url'));
+  }
 
   const values: Partial<Record<Field, string>> = {};
   const source: Partial<CredentialSources> = {};
@@ -132,6 +218,16 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
           path: dotenvPath,
           description: `${envName} in ${dotenvPath}`,
           fromDirectory: true,
+        },
+      ],
+      [
+        profile?.[configKey],
+        {
+          origin: 'config',
+          name: `profiles.${selection?.name}.${configKey}`,
+          path: config.path,
+          description: profileDescription(configKey),
+          ...(configFromDirectory ? { fromDirectory: true } : {}),
         },
       ],
       [
@@ -153,13 +249,23 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
         break;
       }
     }
+    // A profile's setting hidden by the environment surprises: `--profile live` with
+    // TESTMAX_API_URL still exported from a test would talk to the test server.
+    const winner = source[field];
+    if (profile?.[configKey] !== undefined && (winner?.origin === 'env' || winner?.origin === 'dotenv')) {
+      warn(
+        `profile "${selection?.name}" sets "${configKey}", but ${winner.description} overrides it (the environment and .env come before the config file)`,
+      );
+    }
   }
+  if (selection) source.profile = selection.source;
   if (values.baseUrl !== undefined && source.baseUrl) {
     values.baseUrl = normalizeBaseUrl(values.baseUrl, source.baseUrl.description);
   }
 
   const resolved: ResolvedCredentials = {
     ...values,
+    ...(selection ? { profile: selection.name } : {}),
     source,
     searched: { dotenvPath, configPath: config.path },
   };
@@ -229,4 +335,20 @@ export function checkKeyDestination(
       advice: `set TESTMAX_API_URL in the environment (or pass the base URL) as well, or keep the key in that same file`,
     },
   );
+}
+
+/**
+ * The profile names of the config file `loadCredentials` would read (for shell completion and
+ * messages). Never throws: a missing or malformed file has none.
+ */
+export function profileNames(options: Omit<LoadCredentialsOptions, 'profile'> = {}): string[] {
+  try {
+    const env = options.env ?? process.env;
+    const cwd = resolve(options.cwd ?? process.cwd());
+    const dotenv = readDotenv(join(cwd, '.env'));
+    const config = configLocation(options, env, dotenv, cwd);
+    return Object.keys(readConfigFile(config.path, false)?.profiles ?? {});
+  } catch {
+    return [];
+  }
 }

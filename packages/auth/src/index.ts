@@ -31,6 +31,7 @@ export type {
   RetryOptions,
 } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
+export { createPublicFetch, type PublicFetchOptions } from './public-fetch.js';
 export { rateLimitWindowMs } from './rate-limit-rules.js';
 export {
   GATEWAY_RATE_LIMITS,

@@ -4,6 +4,8 @@
  * (`AuthSession` is the same class in both; its `fromEnv` works wherever Node's export
  * condition applies, see `#platform` in package.json.)
  */
+
+export type { ConfigFileSettings, ConfigFileValues } from './config-file.js';
 export {
   type CredentialOrigin,
   type CredentialSource,
@@ -11,6 +13,7 @@ export {
   type Credentials,
   checkKeyDestination,
   loadCredentials,
+  profileNames,
   type ResolvedCredentials,
   resolveCredentials,
 } from './credentials.js';

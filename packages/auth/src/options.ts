@@ -76,7 +76,10 @@ export interface AuthSessionOptions {
   baseUrl?: string;
   /** The account `accountInfo` picks; default the first that can trade. */
   accountName?: string;
-  /** A named profile: sessions of different profiles never share a token. */
+  /**
+   * The config-file profile these credentials came from (`fromEnv` sets it). A profile keeps a
+   * token of its own: it is part of the session's token scope, beside base URL and user.
+   */
   profile?: string;
   /** A `fetch` implementation; default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;
@@ -134,6 +137,11 @@ export interface LoadCredentialsOptions {
   configPath?: string;
   /** Receives warnings (e.g. a config file others can read); default `process.emitWarning`. */
   onWarning?: (message: string) => void;
+  /**
+   * A named profile of the config file: `profiles.NAME` overrides the file's top-level settings.
+   * Default `$TESTMAX_PROFILE` (from the environment, else `.env`); none means the top level.
+   */
+  profile?: string;
 }
 
 /** Options of `AuthSession.fromEnv`: any session option, plus where to look for credentials. */

@@ -61,6 +61,7 @@ export class AuthSession {
   readonly userName: string;
   readonly baseUrl: string;
   readonly accountName: string | undefined;
+  /** The config-file profile, when the session was made from one (see `AuthSession.fromEnv`). */
   readonly profile: string | undefined;
 
   #apiKey: string | undefined;
@@ -119,8 +120,18 @@ export class AuthSession {
    * other session option passes through. Needs Node: elsewhere it throws a `ConfigError`.
    */
   static fromEnv(options: FromEnvOptions = {}): AuthSession {
-    const { env, cwd, configPath, onWarning, userName, apiKey, accountName, baseUrl, ...sessionOptions } =
-      options;
+    const {
+      env,
+      cwd,
+      configPath,
+      onWarning,
+      userName,
+      apiKey,
+      accountName,
+      baseUrl,
+      profile,
+      ...sessionOptions
+    } = options;
     const found = loadSessionCredentials({
       env,
       cwd,
@@ -130,6 +141,7 @@ export class AuthSession {
       apiKey,
       accountName,
       baseUrl,
+      profile,
     });
     return new AuthSession({ ...sessionOptions, ...found });
   }
@@ -306,6 +318,7 @@ export class AuthSession {
       userName: this.userName,
       baseUrl: this.baseUrl,
       accountName: this.accountName,
+      profile: this.profile,
       apiKey: this.#apiKey ? REDACTED : undefined,
       token: this.#keeper.current ? REDACTED : undefined,
       expiresAt: this.expiresAt?.toISOString(),

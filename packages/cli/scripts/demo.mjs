@@ -174,6 +174,8 @@ async function demo() {
     XDG_STATE_HOME: join(home, '.local', 'state'),
     XDG_CACHE_HOME: join(home, '.cache'),
     TESTMAX_API_URL: server.url,
+    // Your keychain is yours, not the demo's: on macOS and Windows no HOME can sandbox it.
+    TESTMAX_KEYCHAIN: 'off',
     ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
     LANG: process.env.LANG ?? 'C.UTF-8',
     ...(colour ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }),

@@ -6,6 +6,7 @@
 import { AuthSession, checkKeyDestination, type FileTokenStore, type Logger } from '@testmax/auth/node';
 import type { Context } from './context.js';
 import { type Chain, readChain, type Sourced } from './credentials.js';
+import { describeHome, type FoundKey, SavedKeys } from './keychain/saved-keys.js';
 import { migrateOldSessions } from './old-sessions.js';
 import { describeSettings, type RequestSettings, requestSettings, retryFor } from './settings.js';
 import { openTokenStore } from './state-dir.js';
@@ -15,30 +16,85 @@ export interface Prepared {
   /** The token cache: `fileTokenStore` in the state directory, shared with bots on the machine. */
   store: FileTokenStore;
   baseUrl: string;
-  /** The user: from the chain, else the last one who logged in to this base URL. */
+  /** The config-file profile (--profile, TESTMAX_PROFILE): its own token and saved key. */
+  profile?: string;
+  /** The user: from the chain, else the last one who logged in to this base URL (and profile). */
   user?: Sourced;
   /** The key, when the chain has one for this user. */
   apiKey?: string;
+  /** Where `login` keeps the key: the OS keychain, or a 0600 file with --insecure-storage. */
+  savedKeys: SavedKeys;
+  /**
+   * The key `login` saved for this user and profile. Asked for only when a login needs it (the
+   * keychain is a process of its own, and a hung one costs seconds); asked once per command.
+   */
+  savedKey(): Promise<FoundKey | undefined>;
+  /** Where the saved key came from, once `savedKey()` found one (for messages). */
+  savedKeyFrom?: string;
 }
 
-export async function prepare(context: Context, flags: { userName?: string } = {}): Promise<Prepared> {
-  const chain = readChain(context, flags);
+export async function prepare(
+  context: Context,
+  flags: { userName?: string } = {},
+  /** The chain, when the command has read it already (its warnings are said once). */
+  chain: Chain = readChain(context, flags),
+): Promise<Prepared> {
   const store = openTokenStore(context);
   await migrateOldSessions(context, store);
   const baseUrl = chain.baseUrl.value;
+  const profile = chain.profile?.value;
   let user = chain.userName;
   if (!user) {
-    const last = (await store.scopes()).find(({ scope }) => scope.baseUrl === baseUrl);
+    const last = (await store.scopes()).find(
+      ({ scope }) => scope.baseUrl === baseUrl && scope.profile === profile,
+    );
     if (last)
       user = { value: last.scope.userName, from: 'last login, from the token cache', origin: 'cache' };
   }
-  return {
+  const savedKeys = new SavedKeys(context.env, (message) => context.output.warn(message));
+  let lookup: Promise<FoundKey | undefined> | undefined;
+  const prepared: Prepared = {
     chain,
     store,
     baseUrl,
+    ...(profile ? { profile } : {}),
     ...(user ? { user } : {}),
     ...(chain.apiKey ? { apiKey: chain.apiKey.value } : {}),
+    savedKeys,
+    savedKey: () => {
+      lookup ??= findSavedKey(context, prepared);
+      return lookup;
+    },
   };
+  return prepared;
+}
+
+/** The scope of the user's token in the cache (and of their saved key). */
+export function scopeOf(prepared: Prepared, userName: string) {
+  return { baseUrl: prepared.baseUrl, userName, profile: prepared.profile };
+}
+
+async function findSavedKey(context: Context, prepared: Prepared): Promise<FoundKey | undefined> {
+  const userName = prepared.user?.value;
+  if (!userName) return undefined;
+  const found = await prepared.savedKeys.find(scopeOf(prepared, userName));
+  if ('apiKey' in found) {
+    context.output.addSecret(found.apiKey);
+    prepared.savedKeyFrom = `the key saved in ${describeHome(found.where)}`;
+    context.output.debug(`using the API key saved in ${describeHome(found.where)}`);
+    return found;
+  }
+  if (found.problem && found.problem.kind !== 'disabled' && found.problem.kind !== 'unavailable') {
+    context.output.warn(
+      `could not read the saved API key from ${prepared.savedKeys.keychain.name}: ${found.problem.reason}`,
+    );
+  }
+  return undefined;
+}
+
+/** The key to log in with: the chain's, else the one `login` saved. */
+export async function keyForLogin(prepared: Prepared): Promise<string | undefined> {
+  return prepared.apiKey ?? (await prepared.savedKey())?.apiKey;
 }
 
 /** The SDK's debug lines and warnings, through the CLI's output rules. */
@@ -85,10 +141,8 @@ export function createSession(context: Context, prepared: Prepared, options: Ses
     // A key about to be sent must not go where only the directory's .env says: that holds for
     // a key typed or piped to `login` as much as for one from the chain.
     const fromChain = options.apiKey === prepared.chain.apiKey?.value;
-    checkKeyDestination(
-      prepared.chain.resolved,
-      fromChain ? undefined : { description: 'the key you gave testmax login' },
-    );
+    const description = prepared.savedKeyFrom ?? 'the key you gave testmax login';
+    checkKeyDestination(prepared.chain.resolved, fromChain ? undefined : { description });
   }
   return new AuthSession({
     userName: options.userName,
@@ -97,6 +151,7 @@ export function createSession(context: Context, prepared: Prepared, options: Ses
     ...(options.store === false ? {} : { store: prepared.store }),
     baseUrl: prepared.baseUrl,
     ...(prepared.chain.accountName ? { accountName: prepared.chain.accountName.value } : {}),
+    ...(prepared.profile ? { profile: prepared.profile } : {}),
     timeoutMs: settings.timeoutMs,
     retry: retryFor(settings, context.startedAt, options.retries),
     logger: loggerFor(context),

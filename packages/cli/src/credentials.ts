@@ -26,6 +26,8 @@ export interface Chain {
   userName?: Sourced;
   apiKey?: Sourced;
   accountName?: Sourced;
+  /** The config-file profile in use (--profile, TESTMAX_PROFILE), if any. */
+  profile?: Sourced;
   searched: { dotenvPath: string; configPath: string };
   /** The chain as the SDK resolved it, for `checkKeyDestination` before a key is sent. */
   resolved: ResolvedCredentials;
@@ -36,6 +38,7 @@ const FLAG_NAMES = {
   apiKey: '--api-key-stdin',
   baseUrl: '--base-url',
   accountName: '',
+  profile: '--profile',
 };
 
 /**
@@ -64,6 +67,7 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     cwd: context.cwd,
     ...(flags.userName ? { userName: flags.userName } : {}),
     ...(context.globals.baseUrl !== undefined ? { baseUrl: context.globals.baseUrl } : {}),
+    ...(context.globals.profile !== undefined ? { profile: context.globals.profile } : {}),
     onWarning: (message: string) => {
       if (!warnings.has(message)) {
         warnings.add(message);
@@ -77,10 +81,12 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // `configPath` is the SDK's option; the CLI's way to name the file is TESTMAX_CONFIG.
+    // … nor is its option `profile`: here it is the --profile flag.
     const advice = error.advice?.replace(' or configPath', '');
+    const what = error.summary.replaceAll('from option profile', 'from flag --profile');
     throw new CliError(
       ExitCode.usage,
-      error.summary,
+      what,
       sdkAdvice({ advice }) ?? 'Fix the setting it names, or unset it.',
       {
         cause: error,
@@ -101,12 +107,14 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
   const userName = sourced('userName', credentials.userName, credentials.source.userName);
   const apiKey = sourced('apiKey', credentials.apiKey, credentials.source.apiKey);
   const accountName = sourced('accountName', credentials.accountName, credentials.source.accountName);
+  const profile = sourced('profile', credentials.profile, credentials.source.profile);
   if (apiKey) context.output.addSecret(apiKey.value);
   return {
     baseUrl,
     ...(userName ? { userName } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(accountName ? { accountName } : {}),
+    ...(profile ? { profile } : {}),
     searched: credentials.searched,
     resolved: credentials,
   };

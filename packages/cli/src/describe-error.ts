@@ -49,6 +49,15 @@ export interface ErrorContext {
  * CLI has one in its own terms; anything else is a bug and says so.
  */
 export async function describeError(error: unknown, context: ErrorContext = {}): Promise<ErrorReport> {
+  // The CLI's own errors already say what happened and what to do apart: a "; " in their
+  // message is part of what happened ("…; nothing was sent"), not advice to split off.
+  if (error instanceof CliError) {
+    return {
+      exitCode: error.exitCode,
+      message: error.message,
+      hint: error.hint || defaultHint(error.exitCode),
+    };
+  }
   const { exitCode, message, hint } = await classify(error, context);
   // An SDK error's message is what happened (`summary`); its advice is the hint's fallback.
   const sdk = error as { summary?: unknown; advice?: string };
@@ -61,9 +70,6 @@ async function classify(
   error: unknown,
   context: ErrorContext,
 ): Promise<{ exitCode: ExitCodeValue; message: string; hint?: string }> {
-  if (error instanceof CliError) {
-    return { exitCode: error.exitCode, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  }
   // Loaded only on this path: the auth package is not needed to report a usage error.
   const auth = await import('@testmax/auth');
   const message = error instanceof Error ? error.message : String(error);

@@ -25,7 +25,7 @@ export function explainLoginError(error: unknown, from: LoginSources): unknown {
 export function chainSources(prepared: Prepared): LoginSources {
   return {
     user: prepared.user?.from ?? 'not configured',
-    key: prepared.chain.apiKey?.from ?? 'not configured',
+    key: prepared.chain.apiKey?.from ?? prepared.savedKeyFrom ?? 'not configured',
   };
 }
 

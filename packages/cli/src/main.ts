@@ -21,7 +21,9 @@ const commands: Record<CommandName, () => Promise<CommandModule>> = {
   token: () => import('./commands/token.js'),
   logout: () => import('./commands/logout.js'),
   accounts: () => import('./commands/accounts.js'),
+  api: () => import('./commands/api.js'),
   completion: () => import('./commands/completion.js'),
+  __profiles: () => import('./commands/profile-names.js'),
 };
 
 export interface MainOptions {

@@ -1,5 +1,5 @@
 /**
- * The cache of earlier versions: one `session-<hash>.json` per base URL and user with the token
+ * The cache of earlier versions: one `session-<hash>.json` per base URL, user and profile with the token
  * in it. Decision: they are moved into the token store at the first command that finds them
  * (when the store holds nothing for that user yet), then deleted, so upgrading does not log
  * anybody out and no token is left where nothing reads it.
@@ -19,7 +19,7 @@ export async function migrateOldSessions(context: Context, store: FileTokenStore
     if (read?.kind !== 'text') continue;
     const old = parse(read.text);
     if (old) {
-      const scope = { baseUrl: old.baseUrl, userName: old.userName };
+      const scope = { baseUrl: old.baseUrl, userName: old.userName, profile: old.profile };
       try {
         if (!(await store.get(scope))) {
           await store.compareAndSet(scope, 0, {
@@ -36,9 +36,15 @@ export async function migrateOldSessions(context: Context, store: FileTokenStore
   }
 }
 
-function parse(
-  text: string,
-): { baseUrl: string; userName: string; token: string; savedAt: string } | undefined {
+interface OldSession {
+  baseUrl: string;
+  userName: string;
+  profile?: string;
+  token: string;
+  savedAt: string;
+}
+
+function parse(text: string): OldSession | undefined {
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
     const ok =
@@ -47,8 +53,9 @@ function parse(
       typeof v.userName === 'string' &&
       typeof v.token === 'string' &&
       isHeaderSafeToken(v.token) &&
-      typeof v.savedAt === 'string';
-    return ok ? (v as { baseUrl: string; userName: string; token: string; savedAt: string }) : undefined;
+      typeof v.savedAt === 'string' &&
+      (v.profile === undefined || typeof v.profile === 'string');
+    return ok ? (v as unknown as OldSession) : undefined;
   } catch {
     return undefined;
   }

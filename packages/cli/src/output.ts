@@ -65,6 +65,23 @@ export class Output {
     return result;
   }
 
+  /** True when stdout is a terminal (a person reads it) rather than a pipe or a file. */
+  get stdoutIsTerminal(): boolean {
+    return this.streams.stdout.isTTY === true;
+  }
+
+  /**
+   * An answer `testmax api` prints as it came (after the secret scrub; on a terminal, without
+   * control characters). It is the command's one document, in `--json` mode too: a failure
+   * reported after it adds no second one.
+   */
+  response(text: string): void {
+    this.documentWritten = true;
+    this.pending = undefined;
+    const safe = this.scrub(text);
+    this.streams.stdout.write(this.stdoutIsTerminal ? printable(safe, this.stdoutCodes) : safe);
+  }
+
   /** Human output: a line on stdout. Ignored in `--json` mode (the document says it all). */
   line(text = ''): void {
     if (!this.json) this.streams.stdout.write(`${printable(this.scrub(text), this.stdoutCodes)}\n`);

@@ -1,11 +1,21 @@
 import { Argument, Command, type CommanderError, Option } from 'commander';
+import type { RawField } from './api/fields.js';
 import { COMMAND_HELP, helpFooter, programHelpFooter } from './command-help.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { quoteWord, suggestion } from './usage.js';
 
+/** Options that may be given more than once (-f, -F, -H): completion offers them again. */
+export const repeatableOptions = new WeakSet<Option>();
+
+function repeatable(option: Option): Option {
+  repeatableOptions.add(option);
+  return option;
+}
+
 /** The options every command accepts, wherever they appear on the line. */
 export interface GlobalOptions {
   baseUrl?: string;
+  profile?: string;
   json: boolean;
   debug: boolean;
 }
@@ -18,7 +28,9 @@ export type CommandName =
   | 'token'
   | 'logout'
   | 'accounts'
-  | 'completion';
+  | 'api'
+  | 'completion'
+  | '__profiles';
 
 /** Runs a command; the CLI's entry point supplies it so command modules load only when used. */
 export type Dispatch = (
@@ -38,6 +50,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option(
       '--base-url <url>',
       'API root URL (default: TESTMAX_API_URL, .env, config file, or the TestMax API)',
+    )
+    .option(
+      '--profile <name>',
+      'use profiles.NAME of the config file, with its own token and saved key (default: TESTMAX_PROFILE)',
     )
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--debug', 'log each request (secrets redacted) and show stack traces on errors')
@@ -83,9 +99,13 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('login')
-    .description('log in with an API key and cache the session token (never the key)')
+    .description('log in with an API key; the token is cached, the key kept in the OS keychain')
     .option('-u, --username <email>', 'the TestMax user name (default: from the credentials chain)')
     .option('--api-key-stdin', 'read the API key from standard input (a pipe)')
+    .option(
+      '--insecure-storage',
+      'save the API key in a 0600 file instead of the OS keychain (for machines without one)',
+    )
     // Declared only to refuse it with a helpful message instead of "unknown option".
     .addOption(new Option('--api-key <key>').hideHelp())
     .hook('preAction', (command) => {
@@ -133,6 +153,48 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addHelpText('after', helpFooter(COMMAND_HELP.accounts))
     .action(action('accounts'));
 
+  // -f and -F fill one list, so the body keeps the order they were typed in (`a[]` items).
+  const fields: RawField[] = [];
+  const collect = (typed: boolean) => (text: string) => {
+    fields.push({ typed, text });
+    return fields;
+  };
+  const repeat = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('api')
+    .description('call any TestMax endpoint with the session and print the answer')
+    .argument('<path>', 'the endpoint, e.g. Account/search (known paths are checked against the spec)')
+    .addOption(
+      new Option('-X, --method <method>', "HTTP method (default: the spec's for a known path, else POST)"),
+    )
+    .addOption(
+      repeatable(
+        new Option('-f, --raw-field <name=value>', 'a body field sent as text (repeatable)').argParser(
+          collect(false),
+        ),
+      ),
+    )
+    .addOption(
+      repeatable(
+        new Option(
+          '-F, --field <name=value>',
+          'a body field typed as JSON: true, false, null, numbers; @file reads a file, @- stdin (repeatable)',
+        ).argParser(collect(true)),
+      ),
+    )
+    .option('--input <file>', 'the request body from a file of JSON (- for standard input)')
+    .addOption(
+      repeatable(
+        new Option(
+          '-H, --header <name:value>',
+          'an extra request header (repeatable; never Authorization)',
+        ).argParser(repeat),
+      ),
+    )
+    .option('-i, --include', 'print the status line and the response headers before the body')
+    .addHelpText('after', () => helpFooter(COMMAND_HELP.api))
+    .action(action('api'));
+
   program
     .command('completion')
     .description('print a shell completion script')
@@ -140,6 +202,9 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .addArgument(new Argument('<shell>', 'the shell to complete for').choices(['bash', 'zsh', 'fish']))
     .addHelpText('after', helpFooter(COMMAND_HELP.completion))
     .action(action('completion'));
+
+  // For the completion scripts: the config file's profile names, one a line. Not for people.
+  program.command('__profiles', { hidden: true }).action(action('__profiles'));
 
   program
     .command('help')
@@ -149,7 +214,10 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
       if (name === undefined) return void program.outputHelp();
       const command = program.commands.find((c) => c.name() === name);
       if (!command) {
-        const names = program.commands.map((c) => c.name());
+        const names = program
+          .createHelp()
+          .visibleCommands(program)
+          .map((c) => c.name());
         throw new CliError(
           ExitCode.usage,
           `unknown command ${quoteWord(name)}${suggestion(name, names)}.`,

@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander';
-import { COMMAND_HELP, type Example, PROGRAM_HELP } from './command-help.js';
+import { COMMAND_HELP, type CommandHelp, type Example, PROGRAM_HELP } from './command-help.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { buildProgram, type CommandName } from './program.js';
 import { packageVersion } from './version.js';
@@ -20,6 +20,8 @@ export interface CommandReference {
   usage: string;
   description: string;
   details?: string;
+  /** A list the command's help shows (`api`: the spec's operations), as a two-column table. */
+  listing?: { title: string; columns: [string, string]; rows: [string, string][] };
   arguments: { name: string; description: string; choices?: string[] }[];
   options: OptionReference[];
   examples: Example[];
@@ -39,13 +41,17 @@ export interface CliReference {
   examples: Example[];
 }
 
+/** Every command a person runs: the hidden ones have no help of their own. */
+type DocumentedCommand = Exclude<CommandName, '__profiles'>;
+
 const visible = (options: readonly Option[]): OptionReference[] =>
   options.filter((o) => !o.hidden).map((o) => ({ flags: o.flags, description: o.description }));
 
 export function cliReference(): CliReference {
   const program = buildProgram(packageVersion(), async () => {});
   const help = program.createHelp();
-  const commands = program.commands.filter((c): c is Command => c.name() !== 'help');
+  // Hidden commands (`__profiles`, for the completion scripts) are not for people.
+  const commands = help.visibleCommands(program).filter((c): c is Command => c.name() !== 'help');
   return {
     version: packageVersion(),
     description: program.description(),
@@ -53,13 +59,22 @@ export function cliReference(): CliReference {
     // The help option is created lazily by commander: the help formatter knows it.
     globalOptions: visible(help.visibleOptions(program)),
     commands: commands.map((command) => {
-      const name = command.name() as CommandName;
-      const { examples, exitCodes, ...rest } = COMMAND_HELP[name];
+      const name = command.name() as DocumentedCommand;
+      const { examples, exitCodes, ...rest }: CommandHelp = COMMAND_HELP[name];
       return {
         name,
         usage: `testmax ${name} ${command.usage()}`,
         description: command.description(),
-        ...('details' in rest ? { details: rest.details } : {}),
+        ...(rest.details ? { details: rest.details } : {}),
+        ...(rest.listing
+          ? {
+              listing: {
+                title: rest.listing.title,
+                columns: rest.listing.columns,
+                rows: rest.listing.rows(),
+              },
+            }
+          : {}),
         arguments: command.registeredArguments.map((argument) => ({
           name: argument.name(),
           description: argument.description,

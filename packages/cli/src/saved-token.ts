@@ -6,7 +6,7 @@
  */
 import { lstat, rm, unlink } from 'node:fs/promises';
 import { AuthenticationError, AuthSession, readRegularFile } from '@testmax/auth/node';
-import { createSession, type Prepared } from './cli-session.js';
+import { createSession, keyForLogin, type Prepared, scopeOf } from './cli-session.js';
 import type { Context } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { chainSources, explainLoginError, logIn } from './login-errors.js';
@@ -38,7 +38,7 @@ export async function readSaved(
   userName: string,
   options: { replaceBad?: boolean } = {},
 ): Promise<SavedToken | undefined> {
-  const scope = { baseUrl: prepared.baseUrl, userName };
+  const scope = scopeOf(prepared, userName);
   const file = prepared.store.fileOf(scope);
   const found = await readRegularFile(file, { maxBytes: 64 * 1024 }).catch(() => undefined);
   if (found?.kind === 'refused') {
@@ -66,7 +66,7 @@ export async function readSaved(
 
 /** Forget the user's saved token (it expired, or the server refused it). */
 export async function dropSaved(prepared: Prepared, userName: string): Promise<void> {
-  await prepared.store.delete({ baseUrl: prepared.baseUrl, userName }).catch(() => false);
+  await prepared.store.delete(scopeOf(prepared, userName)).catch(() => false);
 }
 
 /** Exit 4: there is no token and no key to log in with. */
@@ -93,20 +93,20 @@ const refusedMessage = (user: string) =>
   `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`;
 
 /**
- * The user and their usable saved token, or none when a login with the key will do. A saved
- * token that expired or was refused is dropped; without a key that is exit 3, and no token at
- * all is exit 4.
+ * The user, their usable saved token, and the key to log in with when there is none: the
+ * chain's, else the one `login` saved (asked for only then). A saved token that expired or was
+ * refused is dropped; without a key that is exit 3, and no token at all is exit 4.
  */
 export async function usableSaved(
   context: Context,
   prepared: Prepared,
-): Promise<{ user: string; saved: SavedToken | undefined }> {
+): Promise<{ user: string; saved: SavedToken | undefined; apiKey: string | undefined }> {
   const user = prepared.user?.value;
   if (!user) throw notLoggedIn('Not logged in, and no user name is configured.');
   let saved = await readSaved(context, prepared, user);
   if (saved?.expired || saved?.refused) {
     await dropSaved(prepared, user);
-    if (!prepared.apiKey) {
+    if (!(await keyForLogin(prepared))) {
       throw tokenRejected(
         saved.refused
           ? refusedMessage(user)
@@ -115,22 +115,24 @@ export async function usableSaved(
     }
     saved = undefined;
   }
-  if (!saved && !prepared.apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
-  return { user, saved };
+  const apiKey = saved ? prepared.apiKey : await keyForLogin(prepared);
+  if (!saved && !apiKey) throw notLoggedIn(`Not logged in as ${user} at ${prepared.baseUrl}.`);
+  return { user, saved, apiKey };
 }
 
 /**
- * A session with a usable token, for `token` and `accounts`: the saved token (with `verify`,
- * checked with `Auth/validate` first, so a revoked one is never handed out), else a login with
- * the key — shared with any other process logging in at the same moment.
+ * A session with a usable token, for `token`, `accounts` and `api`: the saved token (with
+ * `verify`, checked with `Auth/validate` first, so a revoked one is never handed out), else a
+ * login with the key from the chain or the one `login` saved — shared with any other process
+ * logging in at the same moment.
  */
 export async function activeSession(
   context: Context,
   prepared: Prepared,
   options: { verify: boolean },
 ): Promise<AuthSession> {
-  const { user, saved } = await usableSaved(context, prepared);
-  const session = createSession(context, prepared, { userName: user, apiKey: prepared.apiKey });
+  const { user, saved, apiKey } = await usableSaved(context, prepared);
+  const session = createSession(context, prepared, { userName: user, apiKey });
   if (!saved) {
     await logIn(session, chainSources(prepared), 'shared');
     return session;
@@ -138,33 +140,60 @@ export async function activeSession(
   if (!options.verify) return session;
   try {
     await session.validate();
+    return session;
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     context.output.debug('the cached token was refused by the server');
     await dropSaved(prepared, user);
-    if (!prepared.apiKey) throw tokenRejected(refusedMessage(user));
-    await logIn(session, chainSources(prepared), 'shared');
+    return loginWithSavedKey(context, prepared, session);
   }
+}
+
+/**
+ * The session's token was refused and it has no key of its own (with one, the SDK has already
+ * logged in again): a session with the key `login` saved, logged in; exit 3 without one.
+ */
+async function loginWithSavedKey(
+  context: Context,
+  prepared: Prepared,
+  refused: AuthSession,
+): Promise<AuthSession> {
+  const apiKey = await keyForLogin(prepared);
+  if (!apiKey) throw tokenRejected(refusedMessage(refused.userName));
+  const session =
+    apiKey === prepared.apiKey
+      ? refused
+      : createSession(context, prepared, { userName: refused.userName, apiKey });
+  await logIn(session, chainSources(prepared), 'shared');
   return session;
 }
 
 /**
- * Run an authenticated call. Without a key, a refused token cannot be replaced: it is dropped
- * and the command exits 3. With a key, the SDK has already logged in again once.
+ * Run an authenticated call. When the server refuses the token and the session has no key,
+ * the one `login` saved logs in and the call runs once more (a refused call was not
+ * processed); with none, the token is dropped and the command exits 3. With a key, the SDK
+ * has already logged in again once; a rejected key is explained in the CLI's terms. Resolves
+ * to the call's value and the session that made it.
  */
 export async function withSession<T>(
+  context: Context,
   prepared: Prepared,
   session: AuthSession,
-  call: () => Promise<T>,
-): Promise<T> {
+  call: (session: AuthSession) => Promise<T>,
+): Promise<{ value: T; session: AuthSession }> {
   try {
-    return await call();
+    return { value: await call(session), session };
   } catch (error) {
-    if (error instanceof AuthenticationError && !prepared.apiKey && error.code === 'TOKEN_EXPIRED') {
-      await dropSaved(prepared, session.userName);
-      throw tokenRejected(refusedMessage(session.userName));
+    if (!(error instanceof AuthenticationError && !prepared.apiKey && error.code === 'TOKEN_EXPIRED'))
+      throw explainLoginError(error, chainSources(prepared));
+    await dropSaved(prepared, session.userName);
+    context.output.debug('the saved token was refused; logging in with the saved API key');
+    const fresh = await loginWithSavedKey(context, prepared, session);
+    try {
+      return { value: await call(fresh), session: fresh };
+    } catch (again) {
+      throw explainLoginError(again, chainSources(prepared));
     }
-    throw explainLoginError(error, chainSources(prepared));
   }
 }
 
@@ -178,7 +207,7 @@ export async function ensureSaved(
   session: AuthSession,
 ): Promise<{ token: string; expiresAt: string | null; file: string }> {
   const token = await session.getSessionToken();
-  const scope = { baseUrl: prepared.baseUrl, userName: session.userName };
+  const scope = scopeOf(prepared, session.userName);
   await lockDown(prepared.store.dir);
   const file = prepared.store.fileOf(scope);
   try {

@@ -26,7 +26,7 @@ export interface RequestSettings {
 }
 
 /** A whole number in [min, max] from the environment, or undefined when unset. */
-function wholeNumber(
+export function wholeNumber(
   env: NodeJS.ProcessEnv,
   name: string,
   min: number,

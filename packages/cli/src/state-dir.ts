@@ -5,11 +5,11 @@
  * through it, and it is `chmod 700`-ed (through the descriptor, never through a link) whenever
  * a token is saved.
  */
-import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, open } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { type FileTokenStore, fileTokenStore, tokenStoreDir } from '@testmax/auth/node';
 import type { Context } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { lockDown as lockDownDir } from './private-files.js';
 
 const FS_PROBLEMS: Record<string, string> = {
   ELOOP: 'it is a symbolic link; the cache must be a real directory, locked to you (chmod 700)',
@@ -59,38 +59,11 @@ export async function refuseLinkedDir(dir: string): Promise<void> {
   if (info?.isSymbolicLink()) throw cacheError('use', dir, symlinkError());
 }
 
-/**
- * Make the directory (0700) and `chmod 700` the directory itself, never what a symbolic link
- * there points to (that could be any directory of the user's, locked down by surprise): opened
- * with O_NOFOLLOW and changed through the descriptor, so a link swapped in after a check
- * cannot redirect it.
- */
+/** Make the directory (0700) and lock it down (see private-files.ts); a failure names the directory. */
 export async function lockDown(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const { O_DIRECTORY, O_NOFOLLOW, O_RDONLY } = constants;
-    if (O_NOFOLLOW === undefined || O_DIRECTORY === undefined) {
-      // Windows: no such flags, and no POSIX modes to protect either.
-      if ((await lstat(dir)).isSymbolicLink()) throw symlinkError();
-      await chmod(dir, 0o700);
-      return;
-    }
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-    } catch (error) {
-      // Linux says ENOTDIR for a link when O_DIRECTORY is set too, other systems ELOOP.
-      const link = await lstat(dir).then(
-        (s) => s.isSymbolicLink(),
-        () => false,
-      );
-      throw link ? symlinkError() : error;
-    }
-    try {
-      await handle.chmod(0o700);
-    } finally {
-      await handle.close();
-    }
+    await lockDownDir(dir);
   } catch (error) {
     throw cacheError('write', dir, error);
   }

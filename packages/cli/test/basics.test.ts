@@ -23,12 +23,14 @@ describe('help and version', () => {
     expect(result.stdout).toMatchSnapshot();
   });
 
-  it.each(['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion'])(
+  it.each(['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'api', 'completion'])(
     '%s --help describes the command, with the global flags',
     async (command) => {
       const result = await sandbox.run([command, '--help']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/Global Options:[\s\S]*--base-url[\s\S]*--json[\s\S]*--debug/);
+      expect(result.stdout).toMatch(
+        /Global Options:[\s\S]*--base-url[\s\S]*--profile <name>[\s\S]*--json[\s\S]*--debug/,
+      );
       expect(result.stdout).toMatchSnapshot();
     },
   );
@@ -43,6 +45,9 @@ describe('help and version', () => {
       'TESTMAX_CONFIG',
       'TESTMAX_TIMEOUT_MS',
       'TESTMAX_RETRIES',
+      'TESTMAX_PROFILE',
+      'TESTMAX_KEYCHAIN=off',
+      'TESTMAX_KEYCHAIN_TIMEOUT_MS',
     ]) {
       expect(stdout).toContain(name);
     }
@@ -72,7 +77,17 @@ describe('help and version', () => {
 });
 
 describe('each command documents itself', () => {
-  const COMMANDS = ['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion'];
+  const COMMANDS = [
+    'ping',
+    'login',
+    'status',
+    'validate',
+    'token',
+    'logout',
+    'accounts',
+    'api',
+    'completion',
+  ];
 
   it.each(COMMANDS)('%s --help has examples and lists its exit codes', async (command) => {
     const { stdout } = await sandbox.run([command, '--help']);
@@ -187,6 +202,8 @@ describe('usage errors exit 2', () => {
       [['completion'], 'completion'],
       [['completion', 'tcsh'], 'completion'],
       [['accounts', '--active=yes'], 'accounts'],
+      [['api'], 'api'],
+      [['api', 'Status/ping', '--frob'], 'api'],
     ] as const) {
       const result = await sandbox.run([...args]);
       expect(result.code, args.join(' ')).toBe(2);

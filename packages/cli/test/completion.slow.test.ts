@@ -11,7 +11,18 @@ import { runInPty } from './pty.js';
 // pseudo-terminal; fish's own `complete -C`). A shell, bash-completion or python3 (the
 // pseudo-terminal) that is missing skips its tests loudly on a laptop and fails the file in CI.
 
-const COMMANDS = ['ping', 'login', 'status', 'validate', 'token', 'logout', 'accounts', 'completion', 'help'];
+const COMMANDS = [
+  'ping',
+  'login',
+  'status',
+  'validate',
+  'token',
+  'logout',
+  'accounts',
+  'api',
+  'completion',
+  'help',
+];
 const bashCompletion = tool('bash-completion');
 const BASH_COMPLETION = bashCompletion.path ?? '';
 const pty = tool('python3');

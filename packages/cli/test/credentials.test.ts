@@ -59,7 +59,11 @@ describe('credentials precedence: flags → env → .env → config', () => {
       value: users.env.userName,
       source: 'environment variable TESTMAX_USERNAME',
     });
-    expect(doc.apiKey).toEqual({ configured: true, source: 'environment variable TESTMAX_API_KEY' });
+    expect(doc.apiKey).toEqual({
+      configured: true,
+      source: 'environment variable TESTMAX_API_KEY',
+      saved: null,
+    });
     // The URL comes from the environment too: a .env may not pick the server for a key that
     // comes from elsewhere (see failures.test.ts).
     let token = await sandbox.run(['token'], { env: { ...envLayer(), TESTMAX_API_URL: server.url } });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretServiceAvailable, startSecretService } from '@testmax/test-support/secret-service';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { jsonOf, Sandbox } from './helpers.js';
 import { DEMO_USER, type MockServer, startServer } from './server.js';
 
@@ -81,9 +82,23 @@ describe('the README shows real output', () => {
     expect(await sample('accounts')).toBe(accounts.stdout.trimEnd());
   });
 
-  it('testmax status --json', async () => {
-    const env = { TESTMAX_API_URL: server.url };
-    const status = await sandbox.run(['status', '--json'], { env });
+  // A login on a desktop keeps the key in the OS keychain: here a real Secret Service on a
+  // private bus (never the developer's own), as status then reports it.
+  it.runIf(secretServiceAvailable())('testmax status --json, the key in the OS keychain', async () => {
+    await using service = await startSecretService();
+    const env = {
+      TESTMAX_API_URL: server.url,
+      DBUS_SESSION_BUS_ADDRESS: service.env.DBUS_SESSION_BUS_ADDRESS!,
+      TESTMAX_KEYCHAIN: '',
+    };
+    const keyring = await Sandbox.create();
+    onTestFinished(() => keyring.dispose());
+    const login = await keyring.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
+      stdin: DEMO_USER.apiKey,
+      env,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    const status = await keyring.run(['status', '--json'], { env });
     expect(status.code, status.stderr).toBe(0);
     // Paths, URLs and times stand for themselves in the README; the rest is word for word.
     const shape = (doc: unknown): unknown =>

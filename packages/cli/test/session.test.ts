@@ -150,7 +150,7 @@ describe('status', () => {
       ok: true,
       baseUrl: { value: server.url, source: 'environment variable TESTMAX_API_URL' },
       userName: { value: DEMO_USER.userName, source: 'environment variable TESTMAX_USERNAME' },
-      apiKey: { configured: true, source: 'environment variable TESTMAX_API_KEY' },
+      apiKey: { configured: true, source: 'environment variable TESTMAX_API_KEY', saved: null },
       session: { loggedIn: true, expired: false },
       server: { state: 'accepted' },
     });

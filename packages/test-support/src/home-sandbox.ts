@@ -39,7 +39,7 @@ export class HomeSandbox {
     return join(this.home, 'config', 'testmax', 'config.json');
   }
 
-  /** The whole environment of a run: nothing from the machine but PATH. */
+  /** The whole environment of a run: nothing from the machine but PATH (and no OS keychain). */
   get env(): Record<string, string> {
     return {
       PATH: process.env.PATH ?? '',
@@ -49,6 +49,9 @@ export class HomeSandbox {
       XDG_CACHE_HOME: join(this.home, 'cache'),
       TZ: 'UTC',
       LANG: 'C.UTF-8',
+      // Never the developer's own keychain: on macOS and Windows it cannot be sandboxed by the
+      // environment. The keychain tests start a private Secret Service and turn this back on.
+      TESTMAX_KEYCHAIN: 'off',
     };
   }
 
@@ -87,7 +90,7 @@ export class HomeSandbox {
 /** A token file (fileTokenStore's format) as the session it stands for. */
 function asSession(file: {
   version?: unknown;
-  scope?: { baseUrl?: string; userName?: string };
+  scope?: { baseUrl?: string; userName?: string; profile?: string };
   token?: { value?: string; refused?: boolean };
 }): Record<string, unknown> {
   const token = file.token?.value;
@@ -101,6 +104,7 @@ function asSession(file: {
     version: file.version,
     baseUrl: file.scope?.baseUrl,
     userName: file.scope?.userName,
+    ...(file.scope?.profile ? { profile: file.scope.profile } : {}),
     token,
     expiresAt: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : null,
     ...(file.token?.refused ? { refused: true } : {}),

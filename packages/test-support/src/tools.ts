@@ -22,7 +22,7 @@ export const TOOLS = {
   'redis-server': { debianPackage: 'redis-server', find: () => onPath('redis-server') },
   go: { debianPackage: 'golang-go', find: () => onPath('go') },
   'gnome-keyring-daemon': { debianPackage: 'gnome-keyring', find: () => onPath('gnome-keyring-daemon') },
-  'dbus-run-session': { debianPackage: 'dbus', find: () => onPath('dbus-run-session') },
+  'dbus-run-session': { debianPackage: 'dbus-daemon', find: () => onPath('dbus-run-session') },
 } satisfies Record<string, { debianPackage: string; find: () => string | undefined }>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -4,6 +4,6 @@ import type { LoadCredentialsOptions } from '../options.js';
 import type { SessionCredentials } from './types.js';
 
 export function loadSessionCredentials(options: LoadCredentialsOptions): SessionCredentials {
-  const { userName, apiKey, accountName, baseUrl } = loadCredentials(options);
-  return { userName, apiKey, accountName, baseUrl };
+  const { userName, apiKey, accountName, baseUrl, profile } = loadCredentials(options);
+  return { userName, apiKey, accountName, baseUrl, profile };
 }

@@ -4,4 +4,5 @@ export interface SessionCredentials {
   apiKey: string;
   accountName: string | undefined;
   baseUrl: string | undefined;
+  profile: string | undefined;
 }

@@ -6,9 +6,11 @@ import { activeSession, ensureSaved, withSession } from '../saved-token.js';
 
 export async function run(context: Context, options: { active?: boolean }): Promise<void> {
   const prepared = await prepare(context);
-  const session = await activeSession(context, prepared, { verify: false });
-  const accounts = await withSession(prepared, session, () =>
-    session.accounts({ onlyActive: options.active === true }),
+  const { value: accounts, session } = await withSession(
+    context,
+    prepared,
+    await activeSession(context, prepared, { verify: false }),
+    (session) => session.accounts({ onlyActive: options.active === true }),
   );
   await ensureSaved(prepared, session);
   const { output } = context;

@@ -1,7 +1,8 @@
-import { createSession, prepare } from '../cli-session.js';
+import { createSession, prepare, scopeOf } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
+import { storeLoginKey } from '../keychain/key-storage-report.js';
 import { type LoginSources, logIn } from '../login-errors.js';
 import { promptVisible, readApiKey } from '../prompt.js';
 import { revokeQuietly } from '../revoke.js';
@@ -11,6 +12,7 @@ import { refuseLinkedDir } from '../state-dir.js';
 interface LoginOptions {
   username?: string;
   apiKeyStdin?: boolean;
+  insecureStorage?: boolean;
 }
 
 export async function run(context: Context, options: LoginOptions): Promise<void> {
@@ -42,7 +44,8 @@ export async function run(context: Context, options: LoginOptions): Promise<void
 
   let apiKey: string;
   let keyFrom: string;
-  if (options.apiKeyStdin || !chainKeyFits(userName)) {
+  const keyConfigured = !options.apiKeyStdin && chainKeyFits(userName);
+  if (!keyConfigured) {
     keyFrom = input.isTTY ? 'typed at the prompt' : 'read from standard input';
     apiKey = await readApiKey(input, { fromStdin: options.apiKeyStdin === true, userName });
     output.addSecret(apiKey);
@@ -71,16 +74,31 @@ export async function run(context: Context, options: LoginOptions): Promise<void
     throw error;
   }
   output.addSecret(saved.token);
+  const { storage, lines } = await storeLoginKey(
+    output,
+    prepared.savedKeys,
+    scopeOf(prepared, userName),
+    { value: apiKey, from: keyFrom, configured: keyConfigured },
+    options.insecureStorage === true,
+  );
 
-  output.document({ userName, baseUrl: prepared.baseUrl, expiresAt: saved.expiresAt, tokenFile: saved.file });
+  output.document({
+    userName,
+    baseUrl: prepared.baseUrl,
+    profile: prepared.profile ?? null,
+    expiresAt: saved.expiresAt,
+    tokenFile: saved.file,
+    apiKeyStorage: storage,
+  });
   const expiry = saved.expiresAt
     ? `; it expires ${formatLocalTime(new Date(saved.expiresAt))} (${formatRelative(Date.parse(saved.expiresAt), Date.now())})`
     : '; its expiry is unknown (the token carries no expiry)';
+  const profile = prepared.profile ? ` (profile ${prepared.profile})` : '';
   output.line(
-    `${output.paint('green', '✓')} Logged in to ${prepared.baseUrl} as ${output.paint('bold', userName)}.`,
+    `${output.paint('green', '✓')} Logged in to ${prepared.baseUrl} as ${output.paint('bold', userName)}${profile}.`,
   );
   output.line(`  Session token saved to ${saved.file}${expiry}.`);
-  output.line('  The API key was not saved.');
+  for (const line of lines) output.line(line);
 }
 
 /** Exit 4, naming what is missing (the user name, the key, or both) and every place it may come from. */

@@ -1,7 +1,8 @@
-import { prepare } from '../cli-session.js';
+import { type Prepared, prepare, scopeOf } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { describeError } from '../describe-error.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { keychainEntry } from '../keychain/key-scope.js';
 import { type Revocation, revoke } from '../revoke.js';
 import { dropSaved, readSaved } from '../saved-token.js';
 
@@ -17,6 +18,9 @@ export async function run(context: Context): Promise<void> {
   const { output } = context;
   const user = prepared.user?.value;
   const cached = user ? await readSaved(context, prepared, user) : undefined;
+  // The saved key goes whatever happens to the token: logging out means this machine no longer
+  // logs in by itself (a token the server could not revoke is kept, so logout can be retried).
+  const forgotten = user ? await forgetKey(context, prepared, user) : { removed: [] as string[] };
   if (!user || !cached) {
     output.document({
       loggedOut: false,
@@ -24,8 +28,12 @@ export async function run(context: Context): Promise<void> {
       revoked: false,
       baseUrl: prepared.baseUrl,
       userName: user ?? null,
+      profile: prepared.profile ?? null,
+      apiKeyRemovedFrom: forgotten.removed,
     });
-    output.line(`Not logged in${user ? ` as ${user}` : ''} at ${prepared.baseUrl}; nothing to do.`);
+    const rest = forgotten.removed.length > 0 ? 'no token to revoke' : 'nothing to do';
+    output.line(`Not logged in${user ? ` as ${user}` : ''} at ${prepared.baseUrl}; ${rest}.`);
+    for (const place of forgotten.removed) output.line(`  The saved API key was removed from ${place}.`);
     return;
   }
 
@@ -58,10 +66,26 @@ export async function run(context: Context): Promise<void> {
     revoked,
     baseUrl: prepared.baseUrl,
     userName: user,
+    profile: prepared.profile ?? null,
+    apiKeyRemovedFrom: forgotten.removed,
   });
   output.line(
     revoked
       ? `${output.paint('green', '✓')} Logged out ${user} from ${prepared.baseUrl}; the saved token was revoked and deleted.`
       : `${output.paint('green', '✓')} Logged out ${user} from ${prepared.baseUrl}; the saved token was already invalid, and has been deleted.`,
   );
+  for (const place of forgotten.removed) output.line(`  The saved API key was removed from ${place}.`);
+}
+
+/** Forget the key `login` saved for this user and profile; a keychain that fails is said. */
+async function forgetKey(context: Context, prepared: Prepared, user: string): Promise<{ removed: string[] }> {
+  const scope = scopeOf(prepared, user);
+  const { removed, problem } = await prepared.savedKeys.forget(scope);
+  if (problem) {
+    const { service, account } = keychainEntry(scope);
+    context.output.warn(
+      `could not remove a saved API key from ${prepared.savedKeys.keychain.name} (${problem.reason}); if one is there, delete the entry "${service}" for ${account} by hand`,
+    );
+  }
+  return { removed };
 }

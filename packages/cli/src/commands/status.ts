@@ -5,6 +5,7 @@ import type { Sourced } from '../credentials.js';
 import { describeError } from '../describe-error.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
+import { describeHome } from '../keychain/saved-keys.js';
 import { ensureSaved, readSaved } from '../saved-token.js';
 
 type ServerVerdict =
@@ -45,6 +46,13 @@ export async function run(context: Context): Promise<void> {
     }
   }
 
+  // Where the key lives: the chain, else what login saved (asking the keychain only then).
+  const saved = chain.apiKey || !user ? undefined : await prepared.savedKey();
+  const keyStorage = saved
+    ? saved.where.kind === 'keychain'
+      ? { kind: 'keychain', name: saved.where.name }
+      : { kind: 'file', path: saved.where.path }
+    : null;
   const tokenFile = cached?.file;
   const loggedIn = cached !== undefined && !expired;
   const source = (s: Sourced | undefined) => (s ? { value: s.value, source: s.from } : null);
@@ -54,9 +62,12 @@ export async function run(context: Context): Promise<void> {
     baseUrl: source(chain.baseUrl),
     userName: source(user),
     apiKey: chain.apiKey
-      ? { configured: true, source: chain.apiKey.from }
-      : { configured: false, source: null },
+      ? { configured: true, source: chain.apiKey.from, saved: null }
+      : saved
+        ? { configured: true, source: describeHome(saved.where), saved: keyStorage }
+        : { configured: false, source: null, saved: null },
     accountName: source(chain.accountName),
+    profile: source(chain.profile),
     session: {
       loggedIn,
       expired,
@@ -71,10 +82,16 @@ export async function run(context: Context): Promise<void> {
   const label = (text: string) => p('bold', text.padEnd(10));
   const from = (s: Sourced) => p('dim', `(${s.from})`);
   output.line(`${label('API')} ${chain.baseUrl.value} ${from(chain.baseUrl)}`);
+  if (chain.profile) output.line(`${label('Profile')} ${chain.profile.value} ${from(chain.profile)}`);
   output.line(`${label('User')} ${user ? `${user.value} ${from(user)}` : p('yellow', 'not configured')}`);
-  output.line(
-    `${label('API key')} ${chain.apiKey ? `configured ${from(chain.apiKey)}` : cached ? 'not configured (only the saved token can be used)' : 'not configured'}`,
-  );
+  const keyLine = chain.apiKey
+    ? `configured ${from(chain.apiKey)}`
+    : saved
+      ? `saved in ${describeHome(saved.where)}`
+      : cached
+        ? 'not configured (only the saved token can be used; `testmax login` keeps the key in the OS keychain)'
+        : 'not configured';
+  output.line(`${label('API key')} ${keyLine}`);
   if (chain.accountName)
     output.line(`${label('Account')} ${chain.accountName.value} ${from(chain.accountName)}`);
   if (!cached) {
@@ -95,7 +112,9 @@ export async function run(context: Context): Promise<void> {
   }
 
   const automatic =
-    chain.apiKey && user ? ' (with the key configured, `testmax token` also logs in by itself)' : '';
+    (chain.apiKey || saved) && user
+      ? ' (with the key configured, `testmax token` also logs in by itself)'
+      : '';
   if (!cached) {
     throw new CliError(ExitCode.notLoggedIn, 'Not logged in.', `Run \`testmax login\`${automatic}.`);
   }

@@ -1,5 +1,5 @@
 import { AuthenticationError } from '@testmax/auth/node';
-import { createSession, prepare } from '../cli-session.js';
+import { createSession, keyForLogin, prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { formatLocalTime, formatRelative } from '../format.js';
 import { chainSources, logIn } from '../login-errors.js';
@@ -13,10 +13,10 @@ import { dropSaved, ensureSaved, tokenRejected, usableSaved } from '../saved-tok
 export async function run(context: Context): Promise<void> {
   const prepared = await prepare(context);
   const { output } = context;
-  const { user, saved } = await usableSaved(context, prepared);
+  const { user, saved, apiKey } = await usableSaved(context, prepared);
   const session = createSession(context, prepared, {
     userName: user,
-    ...(saved ? {} : { apiKey: prepared.apiKey }),
+    ...(saved ? {} : { apiKey }),
   });
   if (!saved) await logIn(session, chainSources(prepared), 'shared');
   let result: Awaited<ReturnType<typeof session.validate>>;
@@ -27,7 +27,7 @@ export async function run(context: Context): Promise<void> {
       await dropSaved(prepared, user);
       throw tokenRejected(
         `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`,
-        prepared.apiKey !== undefined,
+        (await keyForLogin(prepared)) !== undefined,
       );
     }
     throw error;
@@ -42,7 +42,7 @@ export async function run(context: Context): Promise<void> {
     expiresAt: kept.expiresAt,
   });
   const how = !saved
-    ? ' (logged in with the configured key)'
+    ? ` (logged in with ${prepared.apiKey ? 'the configured key' : prepared.savedKeyFrom})`
     : result.renewed
       ? ' (renewed by the server)'
       : '';

@@ -1,0 +1,101 @@
+import { CliError, ExitCode } from '../exit-codes.js';
+import { OPERATIONS, type Operation } from '../generated/operations.js';
+import { suggestion } from '../usage.js';
+
+/** What `testmax api <path>` will call. */
+export interface Target {
+  /** `/Account/search`: the path under the base URL, without the query. */
+  path: string;
+  /** `?a=1`, or ''. */
+  query: string;
+  /** The spec's operations at this path (any method); empty for a path the spec does not know. */
+  known: Operation[];
+}
+
+/**
+ * The endpoints the session itself drives: calling them by hand would print a token, put a key
+ * on the command line, or revoke the token behind the CLI's back. Each has its own command.
+ */
+const SESSION_PATHS: Record<string, string> = {
+  '/auth/loginkey': 'logging in is `testmax login` (the key never goes on a command line)',
+  '/auth/validate': 'checking the token is `testmax validate`; getting one is `testmax token`',
+  '/auth/logout': 'logging out is `testmax logout` (it also forgets the saved key)',
+};
+
+/** True for the endpoints `testmax api` leaves to their own commands. */
+export function isSessionPath(path: string): boolean {
+  return Object.hasOwn(SESSION_PATHS, `/${path.replace(/^\/+/, '')}`.toLowerCase());
+}
+
+/** The spec's operations `testmax api` calls (the session's own endpoints left out). */
+export function apiOperations(): Operation[] {
+  return OPERATIONS.filter((operation) => !isSessionPath(operation.path));
+}
+
+/** Their paths without the leading slash, as they are typed and completed. */
+export function knownPaths(): string[] {
+  return [...new Set(apiOperations().map((operation) => operation.path.slice(1)))];
+}
+
+/**
+ * `Account/search`, `/Account/search?x=1`, or a full URL under the base URL. A URL elsewhere is
+ * refused: the session's bearer belongs to the base URL (and `--base-url` picks another server).
+ */
+export function resolveTarget(argument: string, baseUrl: string): Target {
+  let rest = argument.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) {
+    const prefix = `${baseUrl.replace(/\/+$/, '')}/`;
+    if (!rest.startsWith(prefix)) {
+      throw new CliError(
+        ExitCode.usage,
+        `testmax api takes a path under the base URL (${baseUrl}), such as Account/search; the URL given is not under it.`,
+        'To call another server, pass --base-url (or set TESTMAX_API_URL).',
+      );
+    }
+    rest = rest.slice(prefix.length);
+  }
+  const queryAt = rest.indexOf('?');
+  const query = queryAt >= 0 ? rest.slice(queryAt) : '';
+  let path = `/${(queryAt >= 0 ? rest.slice(0, queryAt) : rest).replace(/^\/+/, '')}`;
+  if (path === '/' || /\s/.test(path)) {
+    throw new CliError(
+      ExitCode.usage,
+      path === '/'
+        ? 'testmax api needs an endpoint path, such as Status/ping.'
+        : 'An endpoint path has no spaces.',
+      `Known paths: ${knownPaths().join(', ')} (see \`testmax api --help\`).`,
+    );
+  }
+  path = path.replace(/\/+$/, '');
+  const refused = SESSION_PATHS[path.toLowerCase()];
+  if (refused) {
+    throw new CliError(
+      ExitCode.usage,
+      `testmax api does not call ${path.slice(1)}: ${refused}.`,
+      'Run `testmax --help` for the list of commands.',
+    );
+  }
+  // The gateway's paths are case-insensitive; the spec spells them one way.
+  const known = OPERATIONS.filter((operation) => operation.path.toLowerCase() === path.toLowerCase());
+  return { path, query, known };
+}
+
+/** The spec's operation for this method, or why there is none. */
+export function operationFor(target: Target, method: string): Operation | undefined {
+  if (target.known.length === 0) return undefined;
+  const operation = target.known.find((candidate) => candidate.method === method);
+  if (!operation) {
+    const methods = target.known.map((candidate) => candidate.method).join(', ');
+    throw new CliError(
+      ExitCode.usage,
+      `${target.path.slice(1)} takes ${methods}, not ${method}.`,
+      `Drop -X (the method of a known path is the spec's), or use -X ${target.known[0]!.method}.`,
+    );
+  }
+  return operation;
+}
+
+/** " (did you mean Account/search?)" for a near miss of a known path. */
+export function pathSuggestion(path: string): string {
+  return suggestion(path.slice(1), knownPaths());
+}

@@ -1,0 +1,69 @@
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { parseJson } from './json-text.js';
+
+/** How `testmax api` ends after an answer: exit 0, or a code and one line for stderr. */
+export type Verdict = { ok: true } | { ok: false; exitCode: ExitCodeValue; message: string; hint: string };
+
+function field(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+}
+
+function short(text: unknown, max = 200): string | undefined {
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  const trimmed = text.trim();
+  return trimmed.length > max ? `${trimmed.slice(0, max)}…` : trimmed;
+}
+
+/** The problem document's detail or title, or the envelope's errorMessage. */
+function serverSays(value: unknown): string | undefined {
+  return short(field(value, 'detail')) ?? short(field(value, 'title')) ?? short(field(value, 'errorMessage'));
+}
+
+/**
+ * The exit code of an answer, as documented for `testmax api`: 2xx with `success: true` (or no
+ * envelope) is 0; `success: false` is 1 with the error code and message; 401 is 3 (the session
+ * already logged in again once); 408, 429 and 5xx, which the SDK retried, are 5; anything else
+ * is 1 with the status and what the server said.
+ */
+export function judge(label: string, status: number, statusText: string, text: string): Verdict {
+  const parsed = parseJson(text)?.value;
+  const says = serverSays(parsed);
+  if (status >= 200 && status < 300) {
+    if (field(parsed, 'success') !== false) return { ok: true };
+    const code = field(parsed, 'errorCode');
+    const codeText =
+      typeof code === 'number' || typeof code === 'string' ? `errorCode ${code}` : 'no errorCode';
+    return {
+      ok: false,
+      exitCode: ExitCode.error,
+      message: `${label} answered success: false (${codeText}${says ? `: ${says}` : ''})`,
+      hint: 'The server refused the request itself: check the values you sent (its answer is on stdout).',
+    };
+  }
+  const http = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+  const message = `${label} answered ${http}${says ? `: ${says}` : ''}`;
+  if (status === 401) {
+    return {
+      ok: false,
+      exitCode: ExitCode.authFailed,
+      message,
+      hint: 'The server refused the session token even after logging in again; run `testmax status` to see which credentials are used.',
+    };
+  }
+  if (status === 408 || status === 429 || status >= 500) {
+    return {
+      ok: false,
+      exitCode: ExitCode.unavailable,
+      message,
+      hint: 'It was retried (TESTMAX_RETRIES); try again later.',
+    };
+  }
+  return {
+    ok: false,
+    exitCode: ExitCode.error,
+    message,
+    hint: 'Check the path and the method: `testmax api --help` lists the operations the spec knows.',
+  };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { buildFieldsBody, buildFieldsQuery } from '../dist/api/fields.js';
+import { layoutJson } from '../dist/api/json-text.js';
+import { judge } from '../dist/api/verdict.js';
+
+const noFiles = async (path: string) => `<contents of ${path}>`;
+const f = (text: string) => ({ typed: false, text });
+const F = (text: string) => ({ typed: true, text });
+
+describe('fields, as gh api reads them', () => {
+  it('-f is text, -F is typed: true, false, null, numbers; @file is the file text', async () => {
+    const body = await buildFieldsBody(
+      [
+        f('a=true'),
+        F('b=true'),
+        F('c=false'),
+        F('d=null'),
+        F('e=-12.5e2'),
+        F('g=007'),
+        F('h=@notes.txt'),
+        f('i='),
+      ],
+      noFiles,
+    );
+    expect(body).toEqual({
+      a: 'true',
+      b: true,
+      c: false,
+      d: null,
+      e: -1250,
+      g: '007',
+      h: '<contents of notes.txt>',
+      i: '',
+    });
+  });
+
+  it('name[key] nests, name[] appends, in the order typed across -f and -F', async () => {
+    const body = await buildFieldsBody(
+      [F('order[size]=2'), f('order[side]=buy'), F('ids[]=1'), f('ids[]=two'), F('tags[][name]=x')],
+      noFiles,
+    );
+    expect(body).toEqual({ order: { size: 2, side: 'buy' }, ids: [1, 'two'], tags: [{ name: 'x' }] });
+  });
+
+  it('refuses a name that is both a value and an object, and numbers that would be rounded', async () => {
+    await expect(buildFieldsBody([f('a=1'), f('a[b]=2')], noFiles)).rejects.toThrow(
+      /already given as a value/,
+    );
+    await expect(buildFieldsBody([f('a[b]=2'), f('a=1')], noFiles)).rejects.toThrow(/already holds fields/);
+    await expect(buildFieldsBody([F('id=12345678901234567890')], noFiles)).rejects.toThrow(
+      /cannot be sent exactly as a JSON number/,
+    );
+    await expect(buildFieldsBody([f('a]b=1')], noFiles)).rejects.toThrow(/is not a field name/);
+    await expect(buildFieldsBody([f('=1')], noFiles)).rejects.toThrow(/the name is empty/);
+  });
+
+  it('for GET, fields become query pairs', async () => {
+    expect(await buildFieldsQuery([f('q=a b'), F('n=3'), F('flag=true')], noFiles)).toEqual([
+      ['q', 'a b'],
+      ['n', '3'],
+      ['flag', 'true'],
+    ]);
+  });
+});
+
+describe('JSON laid out without being re-parsed', () => {
+  const text = '{"a":[1,2.50,{"b":"x\\"y, z: [1]"}],"e":{},"l":[],"n":null,"big":12345678901234567890}';
+
+  it('compact keeps every number and string as sent', () => {
+    const spaced =
+      '{ "a" : [ 1 ,\n 2.50 , { "b" : "x\\"y, z: [1]" } ] ,\t"e" : { } , "l" : [ ] , "n" : null , "big" : 12345678901234567890 }\n';
+    expect(layoutJson(spaced, { indent: 0 })).toBe(text);
+  });
+
+  it('pretty puts one value per line, empty containers on one', () => {
+    expect(layoutJson(text, { indent: 2 })).toBe(
+      [
+        '{',
+        '  "a": [',
+        '    1,',
+        '    2.50,',
+        '    {',
+        '      "b": "x\\"y, z: [1]"',
+        '    }',
+        '  ],',
+        '  "e": {},',
+        '  "l": [],',
+        '  "n": null,',
+        '  "big": 12345678901234567890',
+        '}',
+      ].join('\n'),
+    );
+    expect(JSON.parse(layoutJson(text, { indent: 2 }))).toEqual(JSON.parse(text));
+  });
+});
+
+describe('exit codes of an answer', () => {
+  it.each([
+    [200, '{"success":true}', 0],
+    [200, '{"accounts":[]}', 0],
+    [204, '', 0],
+    [200, '{"success":false,"errorCode":3,"errorMessage":"no"}', 1],
+    [400, '{"title":"Bad Request","detail":"onlyActive is not allowed"}', 1],
+    [404, '', 1],
+    [401, '', 3],
+    [408, '', 5],
+    [429, '{"detail":"slow down"}', 5],
+    [503, '<html>down</html>', 5],
+  ])('HTTP %i %s → exit %i', (status, body, exitCode) => {
+    const verdict = judge('POST Account/search', status, '', body);
+    expect(verdict.ok ? 0 : verdict.exitCode).toBe(exitCode);
+  });
+});
