@@ -313,3 +313,34 @@ describe('testmax api: bad input is one line, exit 2, nothing sent, no secret ec
     expect(server.calls('/Order/place')).toBe(0);
   });
 });
+
+describe('testmax api: a path is read as the server will read it', () => {
+  it('dot segments do not slip past the session-endpoint guard: exit 2, nothing sent, the token kept', async () => {
+    await login();
+    for (const path of ['x/../Auth/logout', './Auth/validate', 'Account/%2e%2e/Auth/logout', 'Auth//logout/']) {
+      const result = await sandbox.run(['api', path], { env: base() });
+      expect(result.code, `${path}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(/testmax api does not call Auth\/+(logout|validate)/);
+      expect(result.stdout).toBe('');
+    }
+    expect(server.calls()).toBe(0);
+    // The token was not revoked behind the CLI's back.
+    const status = await sandbox.run(['validate'], { env: base() });
+    expect(status.code, status.stderr).toBe(0);
+  });
+
+  it('a path that resolves outside the base path is refused; one that stays inside is sent normalised', async () => {
+    await login();
+    // With a key, a CLI without the check would log in and send.
+    const underApi = { ...withKey(), TESTMAX_API_URL: `${server.url}/api` };
+    for (const path of ['../../x', 'Account/../../Status/ping', `${server.url}/api/a/../../Status/ping`]) {
+      const result = await sandbox.run(['api', path, '-X', 'GET'], { env: underApi });
+      expect(result.code, `${path}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(/resolves outside it .*nothing was sent/);
+    }
+    expect(server.calls()).toBe(0);
+    const inside = await sandbox.run(['api', 'Nope/../Status/ping'], { env: base() });
+    expect(inside.code, inside.stderr).toBe(0);
+    expect(server.calls('/Status/ping')).toBe(1);
+  });
+});

@@ -24,7 +24,7 @@ const SESSION_PATHS: Record<string, string> = {
 
 /** True for the endpoints `testmax api` leaves to their own commands. */
 export function isSessionPath(path: string): boolean {
-  return Object.hasOwn(SESSION_PATHS, `/${path.replace(/^\/+/, '')}`.toLowerCase());
+  return Object.hasOwn(SESSION_PATHS, canonical(path));
 }
 
 /** The spec's operations `testmax api` calls (the session's own endpoints left out). */
@@ -54,21 +54,25 @@ export function resolveTarget(argument: string, baseUrl: string): Target {
     }
     rest = rest.slice(prefix.length);
   }
-  const queryAt = rest.indexOf('?');
-  const query = queryAt >= 0 ? rest.slice(queryAt) : '';
-  let path = `/${(queryAt >= 0 ? rest.slice(0, queryAt) : rest).replace(/^\/+/, '')}`;
-  if (path === '/' || /\s/.test(path)) {
+  const queryAt = rest.search(/[?#]/);
+  const typed = queryAt >= 0 ? rest.slice(0, queryAt) : rest;
+  if (/\s/.test(typed)) {
     throw new CliError(
       ExitCode.usage,
-      path === '/'
-        ? 'testmax api needs an endpoint path, such as Status/ping.'
-        : 'An endpoint path has no spaces.',
+      'An endpoint path has no spaces.',
       `Known paths: ${knownPaths().join(', ')} (see \`testmax api --help\`).`,
     );
   }
-  path = path.replace(/\/+$/, '');
-  const refused = SESSION_PATHS[path.toLowerCase()];
-  if (refused) {
+  const { path, query } = normalise(rest, baseUrl);
+  if (path === '/') {
+    throw new CliError(
+      ExitCode.usage,
+      'testmax api needs an endpoint path, such as Status/ping.',
+      `Known paths: ${knownPaths().join(', ')} (see \`testmax api --help\`).`,
+    );
+  }
+  if (isSessionPath(path)) {
+    const refused = SESSION_PATHS[canonical(path)];
     throw new CliError(
       ExitCode.usage,
       `testmax api does not call ${path.slice(1)}: ${refused}.`,
@@ -78,6 +82,49 @@ export function resolveTarget(argument: string, baseUrl: string): Target {
   // The gateway's paths are case-insensitive; the spec spells them one way.
   const known = OPERATIONS.filter((operation) => operation.path.toLowerCase() === path.toLowerCase());
   return { path, query, known };
+}
+
+/**
+ * The path as the server will see it: resolved under the base URL as a browser would (WHATWG
+ * URL: `.` and `..` segments, also as `%2e`, and `\\` are resolved; a fragment is never sent),
+ * relative to the base path, without trailing slashes. A path that resolves outside the base
+ * path is refused: it is not the API, and nothing is sent there.
+ */
+function normalise(rest: string, baseUrl: string): { path: string; query: string } {
+  const base = new URL(`${baseUrl.replace(/\/+$/, '')}/`);
+  let url: URL | undefined;
+  try {
+    // `./` keeps it relative: `mailto:x` or `//host/x` is a path here, not another URL.
+    url = new URL(`./${rest.replace(/^\/+/, '')}`, base);
+  } catch {}
+  if (!url || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+    throw new CliError(
+      ExitCode.usage,
+      // Not repeated: a path typed by mistake may hold anything.
+      `testmax api takes a path under the base URL (${baseUrl}); the path given resolves outside it (through ..), so nothing was sent.`,
+      'Give the endpoint path without `..`, such as Account/search.',
+    );
+  }
+  const path = `/${url.pathname.slice(base.pathname.length)}`.replace(/(?<=.)\/+$/, '');
+  return { path, query: url.search };
+}
+
+/**
+ * How a server that decodes and normalises paths may read one, for the session-endpoint check:
+ * percent-decoded, repeated slashes collapsed, dot segments resolved again, lower case.
+ */
+function canonical(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {}
+  const segments: string[] = [];
+  for (const segment of decoded.replace(/\\/g, '/').split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`.toLowerCase();
 }
 
 /** The spec's operation for this method, or why there is none. */
