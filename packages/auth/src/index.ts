@@ -45,6 +45,7 @@ export {
 export { redact } from './redact.js';
 export { MAX_REDIRECTS } from './redirect.js';
 export type { FetchInput } from './request.js';
+export { parseRetryAfter } from './retry.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';
 export {
   checkGeneration,

@@ -3,7 +3,13 @@
  * command's `AuthSession` is made (`createSession`): the token cache as its store, the CLI's
  * request settings, its logger, and the check that a key goes where the user meant.
  */
-import { AuthSession, checkKeyDestination, type FileTokenStore, type Logger } from '@testmax/auth/node';
+import {
+  AuthSession,
+  checkKeyDestination,
+  type FileTokenStore,
+  type LogDetails,
+  type Logger,
+} from '@testmax/auth/node';
 import type { Context } from './context.js';
 import { type Chain, readChain, type Sourced } from './credentials.js';
 import { describeHome, type FoundKey, SavedKeys } from './keychain/saved-keys.js';
@@ -97,10 +103,32 @@ export async function keyForLogin(prepared: Prepared): Promise<string | undefine
   return prepared.apiKey ?? (await prepared.savedKey())?.apiKey;
 }
 
+/** Per run: the attempt number of the last send to each `METHOD /path`, from the SDK's log details. */
+const lastAttempts = new WeakMap<Context, Map<string, number>>();
+
+function noteAttempt(context: Context, details: LogDetails | undefined): void {
+  if (typeof details?.attempt !== 'number' || !details.method || !details.path) return;
+  let attempts = lastAttempts.get(context);
+  if (!attempts) lastAttempts.set(context, (attempts = new Map()));
+  attempts.set(`${details.method} ${details.path}`, details.attempt);
+}
+
+/**
+ * How many attempts the SDK made for the last answer to `method` at `pathname` (the URL's full
+ * path) in this run — the number of its final attempt, which its debug details carry — or
+ * undefined when nothing was logged for it.
+ */
+export function attemptsOf(context: Context, method: string, pathname: string): number | undefined {
+  return lastAttempts.get(context)?.get(`${method} ${pathname}`);
+}
+
 /** The SDK's debug lines and warnings, through the CLI's output rules. */
 export function loggerFor(context: Context): Logger {
   return {
-    debug: (message) => context.output.debug(message),
+    debug: (message, details) => {
+      noteAttempt(context, details);
+      context.output.debug(message);
+    },
     // A token cache that fails is reported by the command itself, in one line naming the
     // directory (saved-token.ts): the session's own warning about it is a debug line here.
     warn: (message, details) =>

@@ -111,3 +111,22 @@ describe('exit codes of an answer', () => {
     expect(verdict.ok ? 0 : verdict.exitCode).toBe(exitCode);
   });
 });
+
+describe('what a 408, 429 or 5xx says', () => {
+  it('the server’s wait and the attempts, never a retry that did not happen', () => {
+    const asked = judge('POST Order/place', 429, 'Too Many Requests', '', {
+      attempts: 1,
+      retryAfterMs: 120_000,
+    });
+    expect(asked).toMatchObject({
+      exitCode: 5,
+      message: 'POST Order/place answered HTTP 429 Too Many Requests (sent once) and asked to wait 120 s',
+      hint: 'Try again in 120 s, as the server asked.',
+    });
+    const once = judge('POST Order/place', 500, '', '<html>oops</html>', { attempts: 1 });
+    expect(once.ok ? '' : `${once.message} ${once.hint}`).not.toMatch(/retried/);
+    expect(once.ok ? '' : once.hint).toMatch(/not repeated/);
+    const thrice = judge('POST Account/search', 503, '', '', { attempts: 3 });
+    expect(thrice.ok ? '' : thrice.message).toBe('POST Account/search answered HTTP 503 (after 3 attempts)');
+  });
+});

@@ -317,7 +317,12 @@ describe('testmax api: bad input is one line, exit 2, nothing sent, no secret ec
 describe('testmax api: a path is read as the server will read it', () => {
   it('dot segments do not slip past the session-endpoint guard: exit 2, nothing sent, the token kept', async () => {
     await login();
-    for (const path of ['x/../Auth/logout', './Auth/validate', 'Account/%2e%2e/Auth/logout', 'Auth//logout/']) {
+    for (const path of [
+      'x/../Auth/logout',
+      './Auth/validate',
+      'Account/%2e%2e/Auth/logout',
+      'Auth//logout/',
+    ]) {
       const result = await sandbox.run(['api', path], { env: base() });
       expect(result.code, `${path}: ${result.stderr}`).toBe(2);
       expect(result.stderr).toMatch(/testmax api does not call Auth\/+(logout|validate)/);
@@ -342,5 +347,38 @@ describe('testmax api: a path is read as the server will read it', () => {
     const inside = await sandbox.run(['api', 'Nope/../Status/ping'], { env: base() });
     expect(inside.code, inside.stderr).toBe(0);
     expect(server.calls('/Status/ping')).toBe(1);
+  });
+});
+
+describe('testmax api: a 408, 429 or 5xx says what was done and what the server asked', () => {
+  it('429 with Retry-After: the wait the server asked for, sent once, never "retried"', async () => {
+    await login();
+    server.inject('/Order/place', { status: 429, headers: { 'Retry-After': '120' }, body: '', times: 5 });
+    const result = await sandbox.run(['api', 'Order/place', '-F', 'size=1'], { env: base() });
+    expect(result.code).toBe(5);
+    expect(server.calls('/Order/place')).toBe(1);
+    expect(result.stderr).toMatch(
+      /POST Order\/place answered HTTP 429 Too Many Requests \(sent once\) and asked to wait 120 s\. Try again in 120 s/,
+    );
+    expect(result.stderr).not.toMatch(/retried/);
+  });
+
+  it('5xx: an unknown POST says it was sent once; a read-only call how many attempts were made', async () => {
+    await login();
+    const env = { ...base(), TESTMAX_RETRIES: '2' };
+    server.inject('/Order/place', { status: 503, times: 10 });
+    const order = await sandbox.run(['api', 'Order/place', '-F', 'size=1'], { env });
+    expect(order.code).toBe(5);
+    expect(server.calls('/Order/place')).toBe(1);
+    expect(order.stderr).toMatch(
+      /HTTP 503 Service Unavailable \(sent once\): Injected fault.*It was not repeated/,
+    );
+    expect(order.stderr).not.toMatch(/retried/);
+
+    server.inject('/Account/search', { status: 503, times: 10 });
+    const search = await sandbox.run(['api', 'Account/search'], { env });
+    expect(search.code).toBe(5);
+    expect(server.calls('/Account/search')).toBe(3);
+    expect(search.stderr).toMatch(/HTTP 503 Service Unavailable \(after 3 attempts\): .*Try again later/);
   });
 });

@@ -21,13 +21,45 @@ function serverSays(value: unknown): string | undefined {
   return short(field(value, 'detail')) ?? short(field(value, 'title')) ?? short(field(value, 'errorMessage'));
 }
 
+/** How the answer was come by: the SDK's attempts, and the wait the server asked for. */
+export interface Delivery {
+  /** Attempts the SDK made (1: sent once, not retried); undefined when not known. */
+  attempts?: number | undefined;
+  /** The final answer's `Retry-After`, in ms. */
+  retryAfterMs?: number | undefined;
+}
+
+/** " (sent once)", " (after 3 attempts)", or '' when not known. */
+function attemptsText(attempts: number | undefined): string {
+  if (attempts === undefined) return '';
+  return attempts === 1 ? ' (sent once)' : ` (after ${attempts} attempts)`;
+}
+
+/** What to do after a 408, 429 or 5xx: what the server asked, and what the SDK did. */
+function unavailableHint(status: number, { attempts, retryAfterMs }: Delivery): string {
+  if (retryAfterMs !== undefined)
+    return `Try again in ${Math.ceil(retryAfterMs / 1000)} s, as the server asked.`;
+  if (attempts !== undefined && attempts > 1) return 'Try again later.';
+  // Sent once: an unknown POST may have been processed, so the SDK did not repeat it.
+  return status === 429
+    ? 'Try again later.'
+    : 'It was not repeated: check whether it took effect before sending it again.';
+}
+
 /**
  * The exit code of an answer, as documented for `testmax api`: 2xx with `success: true` (or no
  * envelope) is 0; `success: false` is 1 with the error code and message; 401 is 3 (the session
- * already logged in again once); 408, 429 and 5xx, which the SDK retried, are 5; anything else
- * is 1 with the status and what the server said.
+ * already logged in again once); 408, 429 and 5xx (after the SDK's retries where they are safe)
+ * are 5, saying how many attempts were made and how long the server asked to wait; anything
+ * else is 1 with the status and what the server said.
  */
-export function judge(label: string, status: number, statusText: string, text: string): Verdict {
+export function judge(
+  label: string,
+  status: number,
+  statusText: string,
+  text: string,
+  delivery: Delivery = {},
+): Verdict {
   const parsed = parseJson(text)?.value;
   const says = serverSays(parsed);
   if (status >= 200 && status < 300) {
@@ -53,11 +85,13 @@ export function judge(label: string, status: number, statusText: string, text: s
     };
   }
   if (status === 408 || status === 429 || status >= 500) {
+    const wait = delivery.retryAfterMs;
+    const asked = wait === undefined ? '' : ` and asked to wait ${Math.ceil(wait / 1000)} s`;
     return {
       ok: false,
       exitCode: ExitCode.unavailable,
-      message,
-      hint: 'It was retried (TESTMAX_RETRIES); try again later.',
+      message: `${label} answered ${http}${attemptsText(delivery.attempts)}${asked}${says ? `: ${says}` : ''}`,
+      hint: unavailableHint(status, delivery),
     };
   }
   return {

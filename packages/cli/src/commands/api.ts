@@ -1,10 +1,10 @@
-import { createPublicFetch } from '@testmax/auth/node';
+import { createPublicFetch, parseRetryAfter } from '@testmax/auth/node';
 import type { RawField } from '../api/fields.js';
 import { layoutJson, parseJson } from '../api/json-text.js';
 import { type ApiRequest, buildRequest } from '../api/request.js';
 import { pathSuggestion } from '../api/target.js';
 import { judge } from '../api/verdict.js';
-import { loggerFor, prepare, settingsFor } from '../cli-session.js';
+import { attemptsOf, loggerFor, prepare, settingsFor } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { readChain } from '../credentials.js';
 import { CliError } from '../exit-codes.js';
@@ -69,19 +69,24 @@ export async function run(context: Context, options: ApiCommandOptions, args: st
     const fetch = createPublicFetch({ baseUrl, timeoutMs, retry: { retries }, logger: loggerFor(context) });
     response = await fetch(request.pathAndQuery, init);
   }
-  await print(context, request, response, options.include === true);
+  await print(context, request, response, baseUrl, options.include === true);
 }
 
 async function print(
   context: Context,
   request: ApiRequest,
   response: Response,
+  baseUrl: string,
   include: boolean,
 ): Promise<void> {
   const { output } = context;
   const text = await response.text();
   const label = `${request.method} ${request.target.path.slice(1)}`;
-  const verdict = judge(label, response.status, response.statusText, text);
+  const pathname = new URL(`${baseUrl.replace(/\/+$/, '')}${request.pathAndQuery}`).pathname;
+  const verdict = judge(label, response.status, response.statusText, text, {
+    attempts: attemptsOf(context, request.method, pathname),
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+  });
   const json = text.trim() === '' ? undefined : parseJson(text);
   const terminal = output.stdoutIsTerminal;
   let shown = '';
