@@ -108,8 +108,8 @@ const lastAttempts = new WeakMap<Context, Map<string, number>>();
 
 function noteAttempt(context: Context, details: LogDetails | undefined): void {
   if (typeof details?.attempt !== 'number' || !details.method || !details.path) return;
-  let attempts = lastAttempts.get(context);
-  if (!attempts) lastAttempts.set(context, (attempts = new Map()));
+  const attempts = lastAttempts.get(context) ?? new Map<string, number>();
+  lastAttempts.set(context, attempts);
   attempts.set(`${details.method} ${details.path}`, details.attempt);
 }
 
