@@ -9,6 +9,27 @@ export interface OutputStreams {
 
 const NO_CODES: ReadonlySet<string> = new Set();
 
+/**
+ * JSON text a document carries as a value, exactly as written (not parsed: a number such as
+ * `12345678901234567890` would be rounded). It must be valid JSON.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** JSON.stringify, with each {@link JsonText} put in as its text. */
+function stringifyDocument(body: Record<string, unknown>): string {
+  const texts: string[] = [];
+  const mark = `json-text-${Math.random().toString(36).slice(2)}-`;
+  const text = JSON.stringify(
+    body,
+    (_key, value: unknown) => (value instanceof JsonText ? `${mark}${texts.push(value.text) - 1}` : value),
+    2,
+  );
+  if (texts.length === 0) return text;
+  return text.replace(new RegExp(`"${mark}(\\d+)"`, 'g'), (_match, index: string) => texts[Number(index)]!);
+}
+
 /** `message` ends a sentence before `hint` starts one. */
 function sentence(message: string): string {
   return /[.!?]$/.test(message) ? message : `${message}.`;
@@ -109,7 +130,7 @@ export class Output {
     this.documentWritten = true;
     this.pending = undefined;
     // JSON.stringify escapes C0 characters but not DEL and C1, which some terminals obey.
-    const text = JSON.stringify(body, null, 2).replace(
+    const text = stringifyDocument(body).replace(
       /[\u007f-\u009f]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     );

@@ -382,3 +382,59 @@ describe('testmax api: a 408, 429 or 5xx says what was done and what the server 
     expect(search.stderr).toMatch(/HTTP 503 Service Unavailable \(after 3 attempts\): .*Try again later/);
   });
 });
+
+describe('testmax api --json: one shape', () => {
+  it('a failure is the error document every command prints, with the answer as its body', async () => {
+    await login();
+    server.inject('/Account/search', {
+      status: 200,
+      body: '{"success":false,"errorCode":9,"errorMessage":"A Pro subscription is required","id":12345678901234567890}',
+    });
+    const refused = await sandbox.run(['api', 'Account/search', '--json'], { env: base() });
+    expect(refused.code).toBe(1);
+    expect(jsonOf(refused)).toMatchObject({
+      ok: false,
+      status: 200,
+      body: { success: false, errorCode: 9, errorMessage: 'A Pro subscription is required' },
+      error: {
+        code: 'error',
+        exitCode: 1,
+        message: expect.stringMatching(/success: false/),
+        hint: expect.any(String),
+      },
+    });
+    // The answer is kept exactly as sent (not parsed and rounded).
+    expect(refused.stdout).toContain('"id":12345678901234567890');
+
+    const missing = await sandbox.run(['api', 'Order/place', '--json'], { env: base() });
+    expect(missing.code).toBe(1);
+    expect(jsonOf(missing)).toMatchObject({
+      ok: false,
+      status: 404,
+      body: { status: 404 },
+      error: { exitCode: 1 },
+    });
+
+    server.inject('/Order/place', {
+      status: 429,
+      headers: { 'Retry-After': '120' },
+      body: '{"detail":"slow down"}',
+    });
+    const limited = await sandbox.run(['api', 'Order/place', '--json'], { env: base() });
+    expect(limited.code).toBe(5);
+    expect(jsonOf(limited)).toMatchObject({
+      ok: false,
+      status: 429,
+      body: { detail: 'slow down' },
+      error: { code: 'unavailable', exitCode: 5, message: expect.stringMatching(/asked to wait 120 s/) },
+    });
+  });
+
+  it('a success is still the server’s answer itself', async () => {
+    await login();
+    const result = await sandbox.run(['api', 'Account/search', '--json'], { env: base() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(jsonOf(result)).toMatchObject({ success: true, accounts: expect.any(Array) });
+    expect(jsonOf(result)).not.toHaveProperty('ok');
+  });
+});

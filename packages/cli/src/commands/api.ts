@@ -8,6 +8,7 @@ import { attemptsOf, loggerFor, prepare, settingsFor } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { readChain } from '../credentials.js';
 import { CliError } from '../exit-codes.js';
+import { JsonText } from '../output.js';
 import { activeSession, ensureSaved, withSession } from '../saved-token.js';
 
 interface ApiCommandOptions {
@@ -88,20 +89,31 @@ async function print(
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
   });
   const json = text.trim() === '' ? undefined : parseJson(text);
+  if (output.json) {
+    // One document, the same shape as every command's: a JSON answer that succeeded is the
+    // document itself; anything else is carried in one, with the answer as its `body` (JSON
+    // kept exactly as sent, else the text) and, on failure, the `error` object.
+    if (verdict.ok && json)
+      output.response(`${layoutJson(text, { indent: output.stdoutIsTerminal ? 2 : 0 })}\n`);
+    else {
+      const body = json ? new JsonText(layoutJson(text, { indent: 0 })) : text;
+      output.document({ status: response.status, body });
+    }
+    if (!verdict.ok) throw new CliError(verdict.exitCode, verdict.message, verdict.hint);
+    return;
+  }
   const terminal = output.stdoutIsTerminal;
   let shown = '';
   if (json) {
     shown = `${layoutJson(text, { indent: terminal ? 2 : 0, ...(terminal ? { paint: output.paint } : {}) })}\n`;
-  } else if (!output.json) {
+  } else {
     shown = text === '' || text.endsWith('\n') ? text : `${text}\n`;
   }
-  if (!output.json && include) {
+  if (include) {
     const lines = [`HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd()];
     for (const [name, value] of response.headers) lines.push(`${name}: ${value}`);
     shown = `${lines.join('\n')}\n\n${shown}`;
   }
   if (shown !== '') output.response(shown);
-  // --json promises one JSON document: an answer that is not JSON is carried in one.
-  else if (output.json) output.document({ status: response.status, body: text });
   if (!verdict.ok) throw new CliError(verdict.exitCode, verdict.message, verdict.hint);
 }
