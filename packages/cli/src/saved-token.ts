@@ -135,6 +135,8 @@ export async function activeSession(
   const session = createSession(context, prepared, { userName: user, apiKey });
   if (!saved) {
     await logIn(session, chainSources(prepared), 'shared');
+    // A token received during the command is masked in its output like the saved one.
+    context.output.addSecret(await session.getSessionToken());
     return session;
   }
   if (!options.verify) return session;
@@ -165,6 +167,7 @@ async function loginWithSavedKey(
       ? refused
       : createSession(context, prepared, { userName: refused.userName, apiKey });
   await logIn(session, chainSources(prepared), 'shared');
+  context.output.addSecret(await session.getSessionToken());
   return session;
 }
 
@@ -189,9 +192,23 @@ export async function withSession<T>(
     await dropSaved(prepared, session.userName);
     context.output.debug('the saved token was refused; logging in with the saved API key');
     const fresh = await loginWithSavedKey(context, prepared, session);
+    // Once more on the new token, through a session without the key: one with it would log in
+    // a second time by itself should the server refuse again (the promise is one re-login).
+    const once = createSession(context, prepared, {
+      userName: fresh.userName,
+      token: await fresh.getSessionToken(),
+    });
     try {
-      return { value: await call(fresh), session: fresh };
+      return { value: await call(once), session: once };
     } catch (again) {
+      if (again instanceof AuthenticationError && again.code === 'TOKEN_EXPIRED') {
+        throw new CliError(
+          ExitCode.authFailed,
+          `The server refused the session token for ${fresh.userName} even after logging in again with ${prepared.savedKeyFrom ?? 'the saved API key'}`,
+          'Run `testmax status` to see which credentials are used, and check the base URL.',
+          { cause: again },
+        );
+      }
       throw explainLoginError(again, chainSources(prepared));
     }
   }

@@ -64,7 +64,9 @@ export async function run(context: Context, options: ApiCommandOptions, args: st
     );
     response = used.value;
     // The session may have refreshed the token or logged in again: the next command reuses it.
-    await ensureSaved(prepared, used.session);
+    // Masked in the answer: the token may be one received just now (a new login), which the
+    // server may echo back.
+    context.output.addSecret((await ensureSaved(prepared, used.session)).token);
   } else {
     const { timeoutMs, retries } = settingsFor(context);
     const fetch = createPublicFetch({ baseUrl, timeoutMs, retry: { retries }, logger: loggerFor(context) });
