@@ -11,6 +11,42 @@ export async function readAllStdin(stdin: Input): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Far more than any API key; what is longer was piped by mistake (a file, a device). */
+export const MAX_API_KEY_BYTES = 4096;
+
+/**
+ * The first `maxBytes + 1` bytes piped to stdin, as UTF-8 (not decoded: `undefined` when it is
+ * not UTF-8), and whether there was more: a stream that never ends is not read to its end.
+ */
+async function readStdinUpTo(
+  stdin: Input,
+  maxBytes: number,
+): Promise<{ text: string | undefined; tooLong: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > maxBytes) return { text: undefined, tooLong: true };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)), tooLong: false };
+  } catch {
+    return { text: undefined, tooLong: false };
+  }
+}
+
+/** What is wrong with a key as read (trimmed), in words that never quote it; undefined when nothing is. */
+export function apiKeyProblem(key: string): string | undefined {
+  if (Buffer.byteLength(key) > MAX_API_KEY_BYTES) return `is longer than ${MAX_API_KEY_BYTES} bytes`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  // Tab and line breaks are whitespace, said below.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(key)) return 'holds control characters';
+  if (/\s/.test(key)) return 'holds spaces or line breaks (an API key is one word)';
+  return undefined;
+}
+
 /**
  * Ask for a secret on the terminal without echoing it: raw mode, so the line discipline never
  * prints the characters, and we print nothing for them either (no asterisks: their count would
@@ -107,7 +143,11 @@ export async function readApiKey(
   if (stdin.isTTY) {
     key = await promptHidden(`API key for ${oneLine(options.userName)} (input hidden): `, stdin);
   } else if (options.fromStdin) {
-    key = await readAllStdin(stdin);
+    const read = await readStdinUpTo(stdin, MAX_API_KEY_BYTES + 64);
+    if (read.text === undefined) {
+      throw badKey(read.tooLong ? `is longer than ${MAX_API_KEY_BYTES} bytes` : 'is not UTF-8 text', true);
+    }
+    key = read.text;
   } else {
     throw new CliError(
       ExitCode.notLoggedIn,
@@ -123,5 +163,18 @@ export async function readApiKey(
       'Pipe the key in: printf %s "$KEY" | testmax login --api-key-stdin',
     );
   }
+  const problem = apiKeyProblem(key);
+  if (problem) throw badKey(problem, options.fromStdin && !stdin.isTTY);
   return key;
+}
+
+/** Exit 2 for a key that cannot be one; the key itself is never repeated. */
+function badKey(problem: string, fromStdin: boolean): CliError {
+  return new CliError(
+    ExitCode.usage,
+    `The API key ${fromStdin ? 'read from standard input' : 'entered'} ${problem}; nothing was sent.`,
+    fromStdin
+      ? 'Pipe only the key: printf %s "$KEY" | testmax login --api-key-stdin'
+      : 'Paste only the key, as shown where it was created.',
+  );
 }

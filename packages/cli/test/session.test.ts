@@ -70,6 +70,34 @@ describe('login', () => {
     expect(result.stdout).toContain(session!.file);
   });
 
+  it('--api-key-stdin refuses what cannot be a key: exit 2, naming the problem, nothing sent', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        '\0'.repeat(5_000_000),
+        /The API key read from standard input is longer than 4096 bytes; nothing was sent/,
+      ],
+      [`${DEMO_USER.apiKey} ${DEMO_USER.apiKey}\nsecond line`, /holds spaces or line breaks/],
+      [`${DEMO_USER.apiKey}\u0007`, /holds control characters/],
+      [`${DEMO_USER.apiKey}\u0000`, /holds control characters/],
+    ];
+    for (const [stdin, error] of cases) {
+      const result = await sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
+        env: api(),
+        stdin,
+      });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(error);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(server.calls()).toBe(0);
+    // A key with the newline `echo` adds is still a key.
+    const echoed = await sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {
+      env: api(),
+      stdin: `${DEMO_USER.apiKey}\n`,
+    });
+    expect(echoed.code, echoed.stderr).toBe(0);
+  });
+
   it('re-applies 0600/0700 when the cache file and directory were loosened', async () => {
     await login();
     const [session] = await sandbox.sessions();
