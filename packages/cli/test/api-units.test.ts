@@ -130,3 +130,16 @@ describe('what a 408, 429 or 5xx says', () => {
     expect(thrice.ok ? '' : thrice.message).toBe('POST Account/search answered HTTP 503 (after 3 attempts)');
   });
 });
+
+describe('a 2xx that is not what it says', () => {
+  it.each([
+    ['application/json', '{"success":tru', 1],
+    ['application/problem+json; charset=utf-8', '<html>', 1],
+    ['text/plain', 'OK', 0],
+    [null, 'OK', 0],
+    ['application/json', '', 0],
+  ])('Content-Type %s, body %s → exit %i', (contentType, body, exitCode) => {
+    const verdict = judge('POST Account/search', 200, 'OK', body, { contentType });
+    expect(verdict.ok ? 0 : verdict.exitCode).toBe(exitCode);
+  });
+});

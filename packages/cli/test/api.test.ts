@@ -438,3 +438,32 @@ describe('testmax api --json: one shape', () => {
     expect(jsonOf(result)).not.toHaveProperty('ok');
   });
 });
+
+describe('testmax api: a broken answer', () => {
+  it('a 2xx that says it is JSON and is not: exit 1, printed as it came, carried as text under --json', async () => {
+    await login();
+    server.inject('/Account/search', {
+      status: 200,
+      body: '{"success":tru',
+      contentType: 'application/json; charset=utf-8',
+      times: 2,
+    });
+    const result = await sandbox.run(['api', 'Account/search'], { env: base() });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('{"success":tru\n');
+    expect(result.stderr).toMatch(/answered HTTP 200 with a body that is not valid JSON/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+
+    const json = await sandbox.run(['api', 'Account/search', '--json'], { env: base() });
+    expect(json.code).toBe(1);
+    expect(jsonOf(json)).toMatchObject({
+      ok: false,
+      status: 200,
+      body: '{"success":tru',
+      error: { exitCode: 1 },
+    });
+    // The same text as text/plain is an answer without an envelope.
+    server.inject('/Account/search', { status: 200, body: 'OK', contentType: 'text/plain' });
+    expect((await sandbox.run(['api', 'Account/search'], { env: base() })).code).toBe(0);
+  });
+});

@@ -27,6 +27,13 @@ export interface Delivery {
   attempts?: number | undefined;
   /** The final answer's `Retry-After`, in ms. */
   retryAfterMs?: number | undefined;
+  /** The answer's Content-Type header. */
+  contentType?: string | null | undefined;
+}
+
+/** `application/json`, `application/problem+json`, with or without parameters. */
+function saysJson(contentType: string | null | undefined): boolean {
+  return typeof contentType === 'string' && /^\s*application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType);
 }
 
 /** " (sent once)", " (after 3 attempts)", or '' when not known. */
@@ -48,7 +55,8 @@ function unavailableHint(status: number, { attempts, retryAfterMs }: Delivery): 
 
 /**
  * The exit code of an answer, as documented for `testmax api`: 2xx with `success: true` (or no
- * envelope) is 0; `success: false` is 1 with the error code and message; 401 is 3 (the session
+ * envelope) is 0, but a body that says it is JSON and is not is 1 (a broken answer: nothing in
+ * it can be trusted, and retrying is not known to be safe); `success: false` is 1 with the error code and message; 401 is 3 (the session
  * already logged in again once); 408, 429 and 5xx (after the SDK's retries where they are safe)
  * are 5, saying how many attempts were made and how long the server asked to wait; anything
  * else is 1 with the status and what the server said.
@@ -63,6 +71,14 @@ export function judge(
   const parsed = parseJson(text)?.value;
   const says = serverSays(parsed);
   if (status >= 200 && status < 300) {
+    if (parsed === undefined && text.trim() !== '' && saysJson(delivery.contentType)) {
+      return {
+        ok: false,
+        exitCode: ExitCode.error,
+        message: `${label} answered HTTP ${status} with a body that is not valid JSON, though its Content-Type says JSON`,
+        hint: 'The server (or a proxy before it) sent a broken answer, printed as it came; try again, and check the base URL if it persists.',
+      };
+    }
     if (field(parsed, 'success') !== false) return { ok: true };
     const code = field(parsed, 'errorCode');
     const codeText =

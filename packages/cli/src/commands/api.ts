@@ -89,6 +89,7 @@ async function print(
   const verdict = judge(label, response.status, response.statusText, text, {
     attempts: attemptsOf(context, request.method, pathname),
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+    contentType: response.headers.get('content-type'),
   });
   const json = text.trim() === '' ? undefined : parseJson(text);
   if (output.json) {
