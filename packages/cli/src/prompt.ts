@@ -40,8 +40,8 @@ async function readStdinUpTo(
 /** What is wrong with a key as read (trimmed), in words that never quote it; undefined when nothing is. */
 export function apiKeyProblem(key: string): string | undefined {
   if (Buffer.byteLength(key) > MAX_API_KEY_BYTES) return `is longer than ${MAX_API_KEY_BYTES} bytes`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   // Tab and line breaks are whitespace, said below.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(key)) return 'holds control characters';
   if (/\s/.test(key)) return 'holds spaces or line breaks (an API key is one word)';
   return undefined;
