@@ -40,6 +40,7 @@ export {
   type RateLimitBudgetRule,
   type RateLimitedRequest,
   type RateLimiter,
+  type RateLimitPermit,
   type RateLimitRule,
 } from './rate-limiter.js';
 export { redact } from './redact.js';
