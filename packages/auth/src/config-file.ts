@@ -150,7 +150,8 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
  * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
  */
 export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
-  const fix = 'fix the path in TESTMAX_CONFIG or configPath';
+  // Only a path the user named can be fixed where they named it; the default one is theirs to mend.
+  const fix = explicit ? 'fix the path in TESTMAX_CONFIG or configPath' : 'make it a JSON file or remove it';
   let file: RegularFileRead;
   try {
     file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });
