@@ -149,6 +149,16 @@ export async function attempt<M extends ReadMode>(
     }
     const { timedOut } = guard;
     const code = failureCode(error);
+    // The server answered, with more header than Node reads: not the network, and the same again.
+    if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+      throw new ApiError(
+        `The TestMax API answered ${label} with headers larger than Node accepts, so the SDK could not read the answer`,
+        {
+          advice:
+            'check the base URL (Node reads up to 16 KiB of headers unless --max-http-header-size says otherwise)',
+        },
+      );
+    }
     return {
       kind: 'no-answer',
       timedOut,
