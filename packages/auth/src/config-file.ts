@@ -116,9 +116,14 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
 /**
  * Read the config file. A missing file is `undefined` unless it was named explicitly
  * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
+ * `pathOption` is what the caller's users know the `configPath` option as (`null`: no such option).
  */
-export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
-  const fix = 'fix the path in TESTMAX_CONFIG or configPath';
+export function readConfigFile(
+  path: string,
+  explicit: boolean,
+  pathOption: string | null = 'configPath',
+): ConfigFileValues | undefined {
+  const fix = `fix the path in TESTMAX_CONFIG${pathOption === null ? '' : ` or ${pathOption}`}`;
   let file: RegularFileRead;
   try {
     file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });

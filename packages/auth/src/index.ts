@@ -28,6 +28,7 @@ export type {
   FromEnvOptions,
   LifecycleOptions,
   LoadCredentialsOptions,
+  OptionNames,
   RetryOptions,
 } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';

@@ -130,6 +130,7 @@ export class AuthSession {
       accountName,
       baseUrl,
       profile,
+      optionNames,
       ...sessionOptions
     } = options;
     const found = loadSessionCredentials({
@@ -142,6 +143,7 @@ export class AuthSession {
       accountName,
       baseUrl,
       profile,
+      optionNames,
     });
     return new AuthSession({ ...sessionOptions, ...found });
   }

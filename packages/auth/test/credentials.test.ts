@@ -246,6 +246,34 @@ describe('resolveCredentials: the chain without requirements', () => {
   });
 });
 
+describe('optionNames: messages in the terms of the tool that offers the options', () => {
+  const names = { optionNames: { profile: 'flag --profile', userName: 'flag --username', configPath: null } };
+  it('names an option as the tool does, and leaves out one it does not offer', () => {
+    const error = loadError({ TESTMAX_CONFIG: join(root, 'missing.json') }, names);
+    expect(error.summary).toBe(`The config file ${join(root, 'missing.json')} does not exist.`);
+    expect(error.advice).toBe('fix the path in TESTMAX_CONFIG');
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG });
+    const unknown = loadError({}, { ...names, profile: 'live' });
+    expect(unknown.summary).toContain('No profile "live" (from flag --profile)');
+    const found = resolveCredentials({
+      env: { XDG_CONFIG_HOME: xdg, HOME: join(root, 'home') },
+      cwd,
+      onWarning: () => {},
+      userName: 'me@x.com',
+      ...names,
+    });
+    expect(found.source.userName?.description).toBe('flag --username');
+  });
+
+  it("keeps the SDK's own names by default", () => {
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG });
+    expect(loadError({}, { profile: 'live' }).summary).toContain('(from option profile)');
+    expect(loadError({ TESTMAX_CONFIG: join(root, 'missing.json') }).advice).toBe(
+      'fix the path in TESTMAX_CONFIG or configPath',
+    );
+  });
+});
+
 describe('file permissions', () => {
   it.each([0o644, 0o640, 0o604])(
     'warns about a config file with mode %o, naming the file and chmod 600',
