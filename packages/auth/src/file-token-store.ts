@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { StoreError } from './errors.js';
 import { tokenStoreDir } from './node-paths.js';
 import { looseness } from './permissions.js';
+import { writePrivateFile } from './private-file.js';
 import { readRegularFile } from './regular-file.js';
 import { checkGeneration, checkLockTtl, checkTokenRecord, tokenScopeId } from './store-support.js';
 import {
@@ -14,7 +15,6 @@ import {
   scopeRecord,
   settled,
   toStored,
-  writeAtomically,
 } from './token-file.js';
 import type { StoredToken, TokenRecord, TokenScope, TokenStore, TokenStoreLock } from './token-store.js';
 
@@ -116,7 +116,7 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
         await rm(file, { force: true });
         return;
       }
-      await writeAtomically(file, `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`);
+      await writePrivateFile(file, `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`);
     } catch (error) {
       throw fsError('write', file, error);
     }

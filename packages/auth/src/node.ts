@@ -25,6 +25,7 @@ export {
 } from './file-token-store.js';
 export * from './index.js';
 export { looseness } from './permissions.js';
+export { writePrivateFile } from './private-file.js';
 export {
   MAX_SETTINGS_FILE_BYTES,
   type RegularFileRead,
