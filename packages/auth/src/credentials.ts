@@ -9,7 +9,7 @@ import {
 } from './config-file.js';
 import { readDotenv } from './dotenv.js';
 import { ConfigError } from './errors.js';
-import { xdgDirectory } from './node-paths.js';
+import { configDir } from './node-paths.js';
 import type { LoadCredentialsOptions, OptionNames } from './options.js';
 import { permissionWarning } from './permissions.js';
 import { REDACTED } from './redact.js';
@@ -107,7 +107,7 @@ function configLocation(
     const named = present(value);
     if (named) return { path: resolve(cwd, named), explicit: true, namedBy };
   }
-  return { path: join(xdgDirectory(env, 'CONFIG', '.config'), 'testmax', 'config.json'), explicit: false };
+  return { path: join(configDir(env), 'config.json'), explicit: false };
 }
 
 /** The profile asked for, and by what: the option, else TESTMAX_PROFILE in the environment, else in `.env`. */

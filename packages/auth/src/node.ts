@@ -24,6 +24,7 @@ export {
   tokenStoreDir,
 } from './file-token-store.js';
 export * from './index.js';
+export { configDir } from './node-paths.js';
 export { looseness } from './permissions.js';
 export { writePrivateFile } from './private-file.js';
 export {

@@ -29,4 +29,10 @@ describe('the --insecure-storage key file', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(await files.read(scope)).toBe(KEY);
   });
+
+  it('lives in $XDG_CONFIG_HOME/testmax/keys, else under the home directory as the SDK finds it', () => {
+    expect(new KeyFiles({ XDG_CONFIG_HOME: root, HOME: '/home/u' }).dir).toBe(join(root, 'testmax', 'keys'));
+    // No HOME (Windows): %USERPROFILE%, as the SDK's config file and token cache.
+    expect(new KeyFiles({ HOME: '', USERPROFILE: root }).dir).toBe(join(root, '.config', 'testmax', 'keys'));
+  });
 });
