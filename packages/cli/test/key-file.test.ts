@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeyFiles } from '../dist/keychain/key-file.js';
+import { keychainEntry, scopeId } from '../dist/keychain/key-scope.js';
 
 let root: string;
 beforeEach(() => {
@@ -34,5 +35,17 @@ describe('the --insecure-storage key file', () => {
     expect(new KeyFiles({ XDG_CONFIG_HOME: root, HOME: '/home/u' }).dir).toBe(join(root, 'testmax', 'keys'));
     // No HOME (Windows): %USERPROFILE%, as the SDK's config file and token cache.
     expect(new KeyFiles({ HOME: '', USERPROFILE: root }).dir).toBe(join(root, '.config', 'testmax', 'keys'));
+  });
+
+  it('finds the key by the scope as the token cache compares it: no trailing slash or spaces, user without case', async () => {
+    const files = new KeyFiles({ XDG_CONFIG_HOME: root });
+    const spelt = { baseUrl: ' http://127.0.0.1:4010/ ', userName: ' Me@Example.com', profile: undefined };
+    expect(scopeId(spelt)).toBe(scopeId(scope));
+    expect(keychainEntry(spelt)).toEqual({
+      service: 'testmax:http://127.0.0.1:4010',
+      account: 'me@example.com',
+    });
+    await files.write(spelt, KEY);
+    expect(await files.read(scope)).toBe(KEY);
   });
 });

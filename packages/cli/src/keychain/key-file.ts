@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readRegularFile, writePrivateFile } from '@testmax/auth/node';
+import { normalizeScope, readRegularFile, writePrivateFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { keyFileDir } from '../paths.js';
 import { lockDown, looseness } from '../private-files.js';
@@ -72,7 +72,7 @@ export class KeyFiles {
     const file = this.fileFor(scope);
     const body: KeyFileBody = {
       version: 1,
-      baseUrl: scope.baseUrl.replace(/\/+$/, ''),
+      baseUrl: normalizeScope(scope).baseUrl,
       userName: scope.userName,
       profile: scope.profile ?? null,
       apiKey,
