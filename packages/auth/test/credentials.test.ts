@@ -9,6 +9,7 @@ import {
   ConfigError,
   checkKeyDestination,
   loadCredentials,
+  looseFileWarning,
   resolveCredentials,
 } from '../src/node.js';
 import { addSecret, rejectionOf, showError, showValue } from './helpers/capture.js';
@@ -286,6 +287,18 @@ describe('file permissions', () => {
       expect(warnings[0]).not.toContain(KEY_CONFIG);
     },
   );
+
+  it('words it as every secret file is warned about: what, where, how loose, the fix; not on Windows', () => {
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG }, 0o644);
+    expect(load().warnings).toEqual([
+      `The TestMax config file ${configPath} is readable by group and others (mode 644); run: chmod 600 ${configPath}`,
+    ]);
+    expect(looseFileWarning('The token file', '/t', 0o100604)).toBe(
+      'The token file /t is readable by others (mode 604); run: chmod 600 /t',
+    );
+    expect(looseFileWarning('The token file', '/t', 0o100644, 'win32')).toBeUndefined();
+    expect(looseFileWarning('The token file', '/t', 0o100600)).toBeUndefined();
+  });
 
   it('says nothing about a 0600 file', () => {
     writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG }, 0o600);

@@ -1,9 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { normalizeScope, readRegularFile, writePrivateFile } from '@testmax/auth/node';
+import { looseFileWarning, normalizeScope, readRegularFile, writePrivateFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { keyFileDir } from '../paths.js';
-import { lockDown, looseness } from '../private-files.js';
+import { lockDown } from '../private-files.js';
 import { type KeyScope, sameScope, scopeId } from './key-scope.js';
 
 /** A key file is a few hundred bytes: anything much bigger is not one. */
@@ -53,12 +53,8 @@ export class KeyFiles {
       this.warn(`ignoring ${file}: it ${read.problem}; remove it, then log in again`);
       return undefined;
     }
-    const loose = looseness(read.mode);
-    if (loose) {
-      this.warn(
-        `the API key file ${file} is ${loose} (mode ${(read.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
-      );
-    }
+    const loose = looseFileWarning('the API key file', file, read.mode);
+    if (loose) this.warn(loose);
     const body = parse(read.text);
     if (!body || !sameScope(scope, { ...body, profile: body.profile ?? undefined })) {
       this.warn(`ignoring ${file}: not a testmax API key file for this user; remove it, then log in again`);
