@@ -28,7 +28,6 @@ export { configDir } from './node-paths.js';
 export { looseFileWarning, looseness } from './permissions.js';
 export { writePrivateFile } from './private-file.js';
 export {
-  MAX_SETTINGS_FILE_BYTES,
   type RegularFileRead,
   readRegularFile,
   readRegularFileSync,
