@@ -1,5 +1,5 @@
 export type { TradingAccount } from '@testmax/client';
-export { normalizeBaseUrl } from './base-url.js';
+export { baseUrlMatcher, normalizeBaseUrl, withoutTrailingSlashes } from './base-url.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 export type { Clock } from './clock.js';
 export { createRateLimiter, type RateLimiterOptions } from './create-rate-limiter.js';
@@ -20,7 +20,6 @@ export {
   TokenExpiredError,
 } from './errors.js';
 export { isHeaderSafeToken } from './header-token.js';
-export { decodeJwt, type JwtClaims } from './jwt.js';
 export { isDebugEnabled, type LogDetails, type Logger } from './logger.js';
 export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
 export type {
@@ -28,11 +27,11 @@ export type {
   FromEnvOptions,
   LifecycleOptions,
   LoadCredentialsOptions,
+  OptionNames,
   RetryOptions,
 } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
 export { createPublicFetch, type PublicFetchOptions } from './public-fetch.js';
-export { rateLimitWindowMs } from './rate-limit-rules.js';
 export {
   GATEWAY_RATE_LIMITS,
   type RateLimitAdmission,
@@ -40,9 +39,9 @@ export {
   type RateLimitBudgetRule,
   type RateLimitedRequest,
   type RateLimiter,
+  type RateLimitPermit,
   type RateLimitRule,
 } from './rate-limiter.js';
-export { redact } from './redact.js';
 export { MAX_REDIRECTS } from './redirect.js';
 export type { FetchInput } from './request.js';
 export { parseRetryAfter } from './retry.js';
@@ -52,6 +51,7 @@ export {
   checkLockTtl,
   checkTokenRecord,
   checkTokenScope,
+  normalizeScope,
   rateLimitScopeId,
   storedToken,
   tokenScopeId,

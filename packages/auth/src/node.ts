@@ -24,9 +24,10 @@ export {
   tokenStoreDir,
 } from './file-token-store.js';
 export * from './index.js';
-export { looseness } from './permissions.js';
+export { configDir } from './node-paths.js';
+export { looseFileWarning, looseness } from './permissions.js';
+export { writePrivateFile } from './private-file.js';
 export {
-  MAX_SETTINGS_FILE_BYTES,
   type RegularFileRead,
   readRegularFile,
   readRegularFileSync,

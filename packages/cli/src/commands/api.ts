@@ -1,4 +1,4 @@
-import { createPublicFetch, parseRetryAfter } from '@testmax/auth/node';
+import { createPublicFetch, parseRetryAfter, withoutTrailingSlashes } from '@testmax/auth/node';
 import type { RawField } from '../api/fields.js';
 import { layoutJson, parseJson } from '../api/json-text.js';
 import { type ApiRequest, buildRequest } from '../api/request.js';
@@ -85,7 +85,7 @@ async function print(
   const { output } = context;
   const text = await response.text();
   const label = `${request.method} ${request.target.path.slice(1)}`;
-  const pathname = new URL(`${baseUrl.replace(/\/+$/, '')}${request.pathAndQuery}`).pathname;
+  const pathname = new URL(`${withoutTrailingSlashes(baseUrl)}${request.pathAndQuery}`).pathname;
   const verdict = judge(label, response.status, response.statusText, text, {
     attempts: attemptsOf(context, request.method, pathname),
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
