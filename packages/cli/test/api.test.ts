@@ -341,7 +341,8 @@ describe('testmax api: a path is read as the server will read it', () => {
     for (const path of ['../../x', 'Account/../../Status/ping', `${server.url}/api/a/../../Status/ping`]) {
       const result = await sandbox.run(['api', path, '-X', 'GET'], { env: underApi });
       expect(result.code, `${path}: ${result.stderr}`).toBe(2);
-      expect(result.stderr).toMatch(/resolves outside it .*nothing was sent/);
+      // A full URL is parsed (and its `..` resolved) by the full-URL rule, which says so its own way.
+      expect(result.stderr).toMatch(/resolves outside it .*nothing was sent|the URL given is not under it/);
     }
     expect(server.calls()).toBe(0);
     const inside = await sandbox.run(['api', 'Nope/../Status/ping'], { env: base() });
