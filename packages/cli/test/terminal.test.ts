@@ -131,6 +131,20 @@ describe.runIf(pty.available)(`the hidden API-key prompt${pty.skipNote}`, () => 
     expect(result.code).toBe(2);
     expect(result.transcript).toContain('No API key was entered');
   });
+
+  it('a key with a space inside is a usage error (exit 2), the key not shown, nothing sent', async () => {
+    const before = server.calls('/Auth/loginKey');
+    const result = await runInTerminal(
+      ['login', '--username', DEMO_USER.userName],
+      env(),
+      [{ waitFor: 'input hidden' }],
+      [`${DEMO_USER.apiKey} ${DEMO_USER.apiKey}\r`],
+    );
+    expect(result.code).toBe(2);
+    expect(result.transcript).toContain('The API key entered holds spaces or line breaks');
+    expect(result.transcript).not.toContain(DEMO_USER.apiKey);
+    expect(server.calls('/Auth/loginKey')).toBe(before);
+  });
 });
 
 describe('colour', () => {
