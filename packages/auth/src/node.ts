@@ -25,7 +25,7 @@ export {
 } from './file-token-store.js';
 export * from './index.js';
 export { configDir } from './node-paths.js';
-export { looseFileWarning, looseness } from './permissions.js';
+export { looseFileWarning } from './permissions.js';
 export { writePrivateFile } from './private-file.js';
 export {
   type RegularFileRead,
