@@ -56,6 +56,8 @@ export type RefreshOutcome = 'renewed' | 'same' | 'refused' | 'discarded';
 /** First and longest pause between looks at the store while another holder logs in. */
 const POLL_FIRST_MS = 10;
 const POLL_MAX_MS = 250;
+/** After a look at the store that left the token unshared (another writer won), the next one. */
+const SHARE_RETRY_MS = 1_000;
 
 export function loggedOutError(): AuthenticationError {
   return new AuthenticationError('The session was logged out while the request was waiting', {
@@ -72,6 +74,11 @@ export class TokenKeeper {
   readonly #refresh = new SingleFlight<RefreshOutcome>();
   /** No background refresh of this token before this time (after "same token" or a failure). */
   #quiet: { readonly token: Token; readonly untilMs: number } | undefined;
+  /** Publishing a token only this session has (the store was away when it got it). */
+  readonly #share = new SingleFlight<void>();
+  #shareAfterMs = 0;
+  /** Revocations of tokens nobody will use, sent in the background: dispose waits for them. */
+  readonly #revoking = new Set<Promise<unknown>>();
 
   constructor(options: KeeperOptions) {
     this.#o = options;
@@ -100,8 +107,9 @@ export class TokenKeeper {
     const now = this.#o.clock.now();
     // Without a key a token past its expiry is still worth sending: only the server knows.
     if (mustRenew(token, now) && this.#o.canLogIn) return undefined;
+    if (this.#isUnshared(token) && now >= this.#shareAfterMs) this.#startSharing(token);
     const quiet = this.#quiet?.token === token && now < this.#quiet.untilMs;
-    if (isPastRefreshPoint(token, now) && !this.#refresh.inFlight && !quiet) {
+    if (isPastRefreshPoint(token, now) && !this.#refresh.inFlight && !this.#share.inFlight && !quiet) {
       this.refresh(token, false).catch((error: unknown) => {
         this.#o.log(
           'warn',
@@ -110,6 +118,41 @@ export class TokenKeeper {
       });
     }
     return token;
+  }
+
+  /**
+   * A token of our own login that never reached the store (it was away): nobody else has it,
+   * so the fleet holds one more session than it should until it is shared or revoked.
+   */
+  #isUnshared(token: Token): boolean {
+    return this.#o.store !== undefined && token.origin === 'login' && token.generation === 0 && !token.refused;
+  }
+
+  /**
+   * The store answers again (its back-off has passed): in the background, publish `token`
+   * there, or adopt the fleet's token and revoke ours. Callers go on with `token` meanwhile.
+   */
+  #startSharing(token: Token): void {
+    const { store, log } = this.#o;
+    if (!store || store.resting || this.#share.inFlight || this.#renewal.inFlight || this.#refresh.inFlight)
+      return;
+    const era = this.#era;
+    this.#share
+      .run(async () => {
+        const stored = await store.get();
+        if (stored === UNAVAILABLE || this.#token !== token || era !== this.#era) return;
+        if (this.#isUsable(stored)) {
+          this.#adopt(stored);
+          log('debug', "token store: answering again; the session uses the fleet's token (its own login revoked)");
+          return;
+        }
+        const shared = await this.#publish(token.value, 'login', stored, token.receivedAtMs);
+        if (shared.generation > 0) log('debug', 'token store: answering again; the session shared its token');
+      })
+      .catch((error: unknown) => log('debug', `token store: sharing the token failed (${errorText(error)})`))
+      .finally(() => {
+        if (this.#token?.generation === 0) this.#shareAfterMs = this.#o.clock.now() + SHARE_RETRY_MS;
+      });
   }
 
   /** A token good to use now: {@link usable}, or the outcome of a login everybody waiting shares. */
@@ -169,7 +212,7 @@ export class TokenKeeper {
         const value = await server.logIn();
         if (era !== this.#era) {
           // logout() won the race: this token must not come back. Revoke it, best effort.
-          server.revoke(value).catch(() => {});
+          this.#revokeLater(value);
           throw loggedOutError();
         }
         this.#o.log('debug', 'logged in');
@@ -237,7 +280,7 @@ export class TokenKeeper {
       // A logout or a login finished meanwhile: this answer is about a token we no longer hold.
       if (this.#token !== token) {
         // A token renewed for a session that logged out must not stay valid: revoke it.
-        if (fresh && fresh !== token.value && era !== this.#era) server.revoke(fresh).catch(() => {});
+        if (fresh && fresh !== token.value && era !== this.#era) this.#revokeLater(fresh);
         return this.#discarded();
       }
       if (fresh === undefined) {
@@ -256,7 +299,8 @@ export class TokenKeeper {
         log('debug', `refresh: same token back, next check in ${Math.round(waitMs)}ms`);
         return 'same';
       }
-      await this.#publish(fresh, 'refresh', read);
+      // A renewal of our own login that the store never saw is still a session of our own.
+      await this.#publish(fresh, this.#isUnshared(token) ? 'login' : 'refresh', read);
       log('debug', 'refresh: renewed');
       return 'renewed';
     } finally {
@@ -293,11 +337,34 @@ export class TokenKeeper {
     // Flights in progress are void now; whoever asks after this starts afresh.
     this.#renewal.forget();
     this.#refresh.forget();
+    this.#share.forget();
     return token;
   }
 
-  detach(): void {
-    this.#drop();
+  /**
+   * A disposed session that shares a store lets go of the token: the store keeps it for the
+   * fleet. A token of its own that never reached the store is revoked (`revokeUnshared`): no
+   * other session can be using it, and nobody else could ever revoke it. Never rejects.
+   */
+  async detach(revokeUnshared: boolean): Promise<void> {
+    // A look at the store under way decides whether the token is shared: let it finish.
+    await this.#share.current?.catch(() => {});
+    const token = this.#drop();
+    await Promise.all(this.#revoking);
+    if (!revokeUnshared || !token || !this.#isUnshared(token)) return;
+    try {
+      await this.#o.server.revoke(token.value);
+      this.#o.log('debug', 'logged out (the token never reached the store, so no other session had it)');
+    } catch (error) {
+      this.#o.log('warn', `logout during dispose failed (${errorText(error)}); the token was discarded locally`);
+    }
+  }
+
+  /** Revoke a token nobody will use, best effort, without making anyone wait (but dispose). */
+  #revokeLater(value: string): void {
+    const revoking = this.#o.server.revoke(value).catch(() => {});
+    this.#revoking.add(revoking);
+    void revoking.finally(() => this.#revoking.delete(revoking));
   }
 
   #discarded(): RefreshOutcome {
@@ -321,7 +388,7 @@ export class TokenKeeper {
     // (Not a renewed one: the server's logout would end the session the fleet's token is in.)
     const own = current?.origin === 'login' && current.generation === 0 && !current.refused;
     if (own && current.value !== stored.token) {
-      this.#o.server.revoke(current.value).catch(() => {});
+      this.#revokeLater(current.value);
     }
     return this.#install(stored.token, stored.generation, stored.receivedAt, 'store');
   }
@@ -345,7 +412,7 @@ export class TokenKeeper {
     if (theirs !== UNAVAILABLE && this.#isUsable(theirs)) {
       // A login of ours that lost is a session nobody will use: revoke it. Never a renewed
       // token: the server's logout ends the whole session it belongs to, theirs included.
-      if (origin === 'login') this.#o.server.revoke(value).catch(() => {});
+      if (origin === 'login') this.#revokeLater(value);
       return this.#adopt(theirs);
     }
     return this.#install(value, 0, receivedAt, origin);

@@ -69,6 +69,8 @@ export class AuthSession {
   readonly #keeper: TokenKeeper;
   readonly #log: LogFn;
   readonly #logoutOnDispose: boolean;
+  /** Unless `logoutOnDispose: false` was said outright: dispose revokes a token the store never had. */
+  readonly #revokeUnsharedOnDispose: boolean;
   #client: TestMaxClient | undefined;
   #middleware: Middleware | undefined;
   #account: TradingAccount | undefined;
@@ -100,6 +102,7 @@ export class AuthSession {
     this.profile = present(options.profile);
     this.#apiKey = key;
     this.#logoutOnDispose = options.logoutOnDispose ?? options.store === undefined;
+    this.#revokeUnsharedOnDispose = options.logoutOnDispose === undefined;
     const secrets = () => this.#secrets();
     const core = createCore(
       options,
@@ -309,7 +312,9 @@ export class AuthSession {
    */
   async [ASYNC_DISPOSE](): Promise<void> {
     if (!this.#logoutOnDispose) {
-      this.#keeper.detach();
+      this.#account = undefined;
+      this.#accountLookup = undefined;
+      await this.#keeper.detach(this.#revokeUnsharedOnDispose);
       return;
     }
     try {

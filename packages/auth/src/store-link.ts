@@ -36,6 +36,11 @@ export class StoreLink {
     this.#deadlineMs = deadlineMs;
   }
 
+  /** True during the back-off after a failure: a call now would answer UNAVAILABLE at once. */
+  get resting(): boolean {
+    return this.#clock.now() < this.#retryAtMs;
+  }
+
   get(): Promise<Maybe<StoredToken | undefined>> {
     return this.#call('read', () => this.#store.get(this.#scope));
   }
@@ -53,7 +58,7 @@ export class StoreLink {
   }
 
   async #call<T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> {
-    if (this.#clock.now() < this.#retryAtMs) return UNAVAILABLE;
+    if (this.resting) return UNAVAILABLE;
     try {
       const value = await this.#deadline(run());
       if (this.#failures > 0)

@@ -23,8 +23,9 @@ export interface Token {
   /** The server refused it: the next caller logs in again. */
   readonly refused: boolean;
   /**
-   * Where the session got it: its own login, a refresh (`Auth/validate`), the store, or the
-   * `token` option. Only a login of its own is a session of its own, which it may revoke.
+   * Where the session got it: its own login (or a refresh of one that never reached the
+   * store), a refresh (`Auth/validate`), the store, or the `token` option. Only a login of its
+   * own is a session of its own, which it may revoke; with generation 0 nobody else has it.
    */
   readonly origin?: 'login' | 'refresh' | 'store' | 'given';
 }

@@ -89,12 +89,15 @@ describe('a token store that fails never stops the API', () => {
     expect(await working.get({ baseUrl: server.url, userName: DEMO_USER.userName })).toBeUndefined();
     down = false;
     clock.advance(800_000); // past the store's back-off and the token's refresh point
-    await tokenOf(session);
-    await vi.waitFor(() => expect(logger.lines.some((l) => l.includes('refresh: renewed'))).toBe(true), {
-      interval: 2,
-    });
+    // The next call looks at the store: the token is published (and refreshed, being past its refresh point).
+    await vi.waitFor(
+      async () => {
+        const shared = await working.get({ baseUrl: server.url, userName: DEMO_USER.userName });
+        expect(shared?.token).toBe(await tokenOf(session));
+      },
+      { interval: 2 },
+    );
     const shared = await working.get({ baseUrl: server.url, userName: DEMO_USER.userName });
-    expect(shared?.token).toBe(await tokenOf(session));
     // A second session on the store now gets that token, without a login of its own.
     const other = new AuthSession({
       ...DEMO_USER,
@@ -106,6 +109,80 @@ describe('a token store that fails never stops the API', () => {
     expect(await other.getSessionToken()).toBe(shared?.token);
     expect(server.calls('/Auth/loginKey')).toBe(1);
     expect(storeWarnings(logger.lines)).toHaveLength(1);
+  });
+});
+
+/** A memory store that fails every call while `down` (Redis stopped), then works again. */
+function switchableStore(): TokenStore & { down: boolean; working: TokenStore } {
+  const working = memoryTokenStore();
+  const store = {
+    down: true,
+    working,
+    get: (scope) => (store.down ? Promise.reject(new StoreError('down')) : working.get(scope)),
+    compareAndSet: (...args) =>
+      store.down ? Promise.reject(new StoreError('down')) : working.compareAndSet(...args),
+    delete: (...args) => (store.down ? Promise.reject(new StoreError('down')) : working.delete(...args)),
+    tryLock: (...args) => (store.down ? Promise.reject(new StoreError('down')) : working.tryLock(...args)),
+  } as TokenStore & { down: boolean; working: TokenStore };
+  return store;
+}
+
+describe('a store that was away when the sessions logged in', () => {
+  const live = (server: Awaited<ReturnType<typeof mockServer>>) =>
+    server.calls('/Auth/loginKey') - server.calls('/Auth/logout');
+
+  it('comes back: the next call after its back-off shares one token, the other logins are revoked', async () => {
+    const clock = new ManualClock();
+    const server = await mockServer({ now: clock.now, tokenLifetimeSec: 86_400 });
+    const store = switchableStore();
+    const fleet = Array.from({ length: 3 }, () => demoSession(server, { store, clock }).session);
+    for (const session of fleet) expect(await session.accounts()).toHaveLength(3);
+    expect(server.calls('/Auth/loginKey')).toBe(3);
+    store.down = false;
+    for (const session of fleet) expect(await session.accounts()).toHaveLength(3);
+    // Still inside the back-off: nobody looked at the store yet.
+    expect(await store.working.get({ baseUrl: server.url, userName: DEMO_USER.userName })).toBeUndefined();
+    clock.advance(1_000); // the back-off (1 s), far from the token's refresh point
+    await vi.waitFor(
+      async () => {
+        for (const session of fleet) expect(await session.accounts()).toHaveLength(3);
+        const shared = await store.working.get({ baseUrl: server.url, userName: DEMO_USER.userName });
+        expect(await Promise.all(fleet.map(tokenOf))).toEqual(fleet.map(() => shared?.token));
+      },
+      { interval: 5 },
+    );
+    for (const session of fleet) await session[Symbol.asyncDispose]();
+    expect(server.calls('/Auth/loginKey')).toBe(3);
+    expect(live(server)).toBe(1);
+  });
+
+  it('never comes back: dispose revokes the token only this session had', async () => {
+    const server = await mockServer();
+    const store = switchableStore();
+    const { session } = demoSession(server, { store });
+    expect(await session.accounts()).toHaveLength(3);
+    await session[Symbol.asyncDispose]();
+    expect(live(server)).toBe(0);
+  });
+
+  it('…unless logoutOnDispose: false says so outright (a tool that hands the token on, like the CLI)', async () => {
+    const server = await mockServer();
+    const store = switchableStore();
+    const { session } = demoSession(server, { store, logoutOnDispose: false });
+    expect(await session.accounts()).toHaveLength(3);
+    await session[Symbol.asyncDispose]();
+    expect(live(server)).toBe(1);
+  });
+
+  it('a shared token is left to the fleet on dispose', async () => {
+    const server = await mockServer();
+    const store = switchableStore();
+    store.down = false;
+    const { session } = demoSession(server, { store });
+    expect(await session.accounts()).toHaveLength(3);
+    await session[Symbol.asyncDispose]();
+    expect(live(server)).toBe(1);
+    expect((await store.working.get({ baseUrl: server.url, userName: DEMO_USER.userName }))?.token).toBeTruthy();
   });
 });
 

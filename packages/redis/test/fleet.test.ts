@@ -127,6 +127,43 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
       expect(server.calls('/Auth/loginKey')).toBe(1);
     });
 
+    it('Redis frozen during a cold start, then thawed: the sessions converge on one token, and every other login is revoked', async () => {
+      const keyPrefix = freshPrefix();
+      redis.freeze();
+      const fleet = Array.from({ length: 4 }, () => session(keyPrefix));
+      // Each logs in on its own while the store hangs.
+      for (const s of fleet) expect(await s.accounts()).toHaveLength(3);
+      expect(server.calls('/Auth/loginKey')).toBe(4);
+      redis.thaw();
+      const stored = redisTokenStore({ url: redis.url, keyPrefix });
+      closing.push(stored);
+      const scope = { baseUrl: server.url, userName: DEMO_USER.userName };
+      // Calls go on; once a session's store back-off has passed, its next call looks at the store.
+      await vi.waitFor(
+        async () => {
+          for (const s of fleet) expect(await s.accounts()).toHaveLength(3);
+          const shared = (await stored.get(scope))?.token;
+          const tokens = await Promise.all(fleet.map((s) => s.getSessionToken()));
+          expect(tokens).toEqual(fleet.map(() => shared));
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+      for (const s of fleet) await s[Symbol.asyncDispose]();
+      // One token left, the fleet's (the store keeps it); none that nobody could revoke.
+      expect(server.calls('/Auth/loginKey') - server.calls('/Auth/logout')).toBe(1);
+      expect(server.calls('/Auth/loginKey')).toBe(4);
+    });
+
+    it("Redis down for a session's whole life: dispose revokes its token, which no other session has", async () => {
+      const keyPrefix = freshPrefix();
+      await redis.stop();
+      const a = session(keyPrefix);
+      expect(await a.accounts()).toHaveLength(3);
+      await a[Symbol.asyncDispose]();
+      expect(server.calls('/Auth/loginKey')).toBe(1);
+      expect(server.calls('/Auth/logout')).toBe(1);
+    });
+
     it('a process killed in the middle of its login: another takes over after the lock TTL', async () => {
       const keyPrefix = freshPrefix();
       server.inject('/Auth/loginKey', { delayMs: 30_000 });
