@@ -73,6 +73,7 @@ export function redisConnection(source: RedisSource & RedisConnectionOptions): R
   let where: string;
   let owned: ReturnType<typeof createOwnedClient> | undefined;
   let given: RedisClientLike | undefined;
+  let tls = false;
   if (source.client !== undefined) {
     if (typeof source.client?.sendCommand !== 'function') {
       throw new ConfigError('client must be a node-redis client (from createClient() of the redis package).');
@@ -82,6 +83,7 @@ export function redisConnection(source: RedisSource & RedisConnectionOptions): R
   } else if (typeof source.url === 'string') {
     where = `Redis at ${describeUrl(source.url)}`;
     owned = createOwnedClient(source.url, timeoutMs);
+    tls = source.url.startsWith('rediss:');
   } else {
     throw new ConfigError('Give a Redis client ({ client }) or a URL ({ url }).');
   }
@@ -99,14 +101,19 @@ export function redisConnection(source: RedisSource & RedisConnectionOptions): R
     }
     const client = owned!.start();
     if (!client.isReady) {
-      // Only the first calls wait for the connection; later, a Redis that went away fails at once.
-      await settledWithin(owned!.connected, deadline - Date.now());
+      // A refusal that waiting will not cure (a wrong password) fails at once, for as long as
+      // Redis keeps giving it. Otherwise only the first calls wait for the connection; later, a
+      // Redis that went away fails at once.
+      if (!misconfiguration(owned!.lastError())) await owned!.connectedOrRefused(deadline - Date.now());
       if (!client.isReady) {
+        const cause = owned!.lastError();
+        const refused = misconfiguration(cause);
+        if (refused) throw new StoreError(`${capitalised(where)} ${refused}.`, { reason: 'invalid', cause });
+        // A TLS client talking to a plain port sees no error at all, only silence.
+        const hint = tls ? '; with rediss://, check that this port speaks TLS' : '';
         throw new StoreError(
-          `${capitalised(where)} is not reachable (no connection within ${timeoutMs} ms).`,
-          {
-            cause: owned!.lastError(),
-          },
+          `${capitalised(where)} is not reachable (no connection within ${timeoutMs} ms${hint}).`,
+          { cause },
         );
       }
     }
@@ -164,6 +171,12 @@ function createOwnedClient(url: string, timeoutMs: number) {
   let client: ReturnType<typeof createClient> | undefined;
   let connected: Promise<void> = Promise.resolve();
   let lastError: unknown;
+  /** Callers waiting for the connection: woken when it is ready or refused for good. */
+  const waiting = new Set<() => void>();
+  const wake = () => {
+    for (const resolve of waiting) resolve();
+    waiting.clear();
+  };
   return {
     /** Connect on first use, so a store nobody calls opens no socket. */
     start(): RedisClientLike {
@@ -183,6 +196,12 @@ function createOwnedClient(url: string, timeoutMs: number) {
         // callers as a StoreError instead.
         client.on('error', (error: unknown) => {
           lastError = error;
+          if (misconfiguration(error)) wake();
+        });
+        // An old refusal says nothing about a connection that works (or is lost later).
+        client.on('ready', () => {
+          lastError = undefined;
+          wake();
         });
         connected = client.connect().then(
           () => {},
@@ -193,8 +212,14 @@ function createOwnedClient(url: string, timeoutMs: number) {
       }
       return client as unknown as RedisClientLike;
     },
-    get connected() {
-      return connected;
+    /** Wait for the connection, at most `ms`; no longer once Redis refuses it for good. */
+    connectedOrRefused(ms: number): Promise<void> {
+      let wakeMe: () => void = () => {};
+      const refused = new Promise<void>((resolve) => {
+        wakeMe = resolve;
+        waiting.add(resolve);
+      });
+      return settledWithin(Promise.race([connected, refused]), ms).finally(() => waiting.delete(wakeMe));
     },
     lastError: () => lastError,
     async close() {
@@ -225,6 +250,37 @@ function storeError(error: unknown, where: string, timeoutMs: number): StoreErro
     cause: error,
   });
 }
+
+/**
+ * What a refusal means when it will not go away by waiting (Redis's own words, which never
+ * hold the password, in brackets), or `undefined` for Redis being away or slow.
+ */
+function misconfiguration(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const text = error.message;
+  const code = (error as { code?: unknown }).code;
+  if (/^WRONGPASS\b/.test(text)) return 'refused the password (WRONGPASS: wrong user name or password)';
+  if (/^NOAUTH\b/.test(text))
+    return 'refused the password (NOAUTH: it needs one; give it in the URL, redis://:PASSWORD@host)';
+  if (/^ERR\b.*(without any password configured|AUTH.*no password)/i.test(text))
+    return 'refused the password (it has none set; leave it out of the URL)';
+  if (/^ERR\b.*DB index is out of range/i.test(text) || /^ERR invalid DB index/i.test(text))
+    return 'has no such DB (ERR DB index is out of range; check the /DB number in the URL)';
+  if (typeof code === 'string' && (/^ERR_(SSL|TLS)_/.test(code) || CERT_ERRORS.has(code)))
+    return `refused the TLS handshake (${code}; check rediss:// and the server certificate)`;
+  return undefined;
+}
+
+/** Node's codes for a certificate it would not accept. */
+const CERT_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** Host and port only: a Redis URL may carry a password. */
 function describeUrl(url: string): string {

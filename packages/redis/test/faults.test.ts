@@ -212,3 +212,86 @@ async function clientCount(url: string): Promise<number> {
     client.destroy();
   }
 }
+
+describe.runIf(redisAvailable())('a Redis that refuses the configuration', () => {
+  let redis: RedisServer;
+  const PASSWORD = 'pa55-not-printed';
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    await redis.command(['CONFIG', 'SET', 'requirepass', PASSWORD]);
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+  const opened: { close?(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const o of opened.splice(0)) await o.close?.();
+  });
+  /**
+   * A store and a limiter on `url` that would wait a minute for a connection: a call that
+   * waited for it would outlast the test, so each failing at all shows it failed at once.
+   */
+  const both = (url: string) => {
+    const s = redisTokenStore({ url, commandTimeoutMs: 60_000 });
+    const l = redisRateLimiter({ url, commandTimeoutMs: 60_000, rules: [{ limit: 100, windowMs: 1_000 }] });
+    opened.push(s, l);
+    return everyCall(s, l);
+  };
+  async function expectRefused(url: string, pattern: RegExp) {
+    // Twice: the first call (which connects) and a later one, while the cause persists.
+    for (let round = 0; round < 2; round++) {
+      for (const [name, call] of Object.entries(both(url))) {
+        const error = await call().then(
+          () => new Error(`${name} succeeded`),
+          (e: unknown) => e,
+        );
+        expect(error, name).toBeInstanceOf(StoreError);
+        expect((error as StoreError).reason, name).toBe('invalid');
+        expect((error as Error).message, name).toMatch(pattern);
+        expect((error as Error).message, name).not.toMatch(/not reachable/);
+        expect(inspect(error, { depth: 10 }), name).not.toContain(PASSWORD);
+      }
+    }
+  }
+  const at = () => `Redis at 127\\.0\\.0\\.1:${redis.port}`;
+
+  it('no password where one is required: "refused the password (NOAUTH…)", at once', async () => {
+    await expectRefused(redis.url, new RegExp(`^${at()} refused the password \\(NOAUTH`));
+  });
+
+  it('a wrong password: "refused the password (WRONGPASS…)", at once, the password nowhere', async () => {
+    await expectRefused(
+      `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`,
+      new RegExp(`^${at()} refused the password \\(WRONGPASS`),
+    );
+  });
+
+  it('a DB that does not exist: named as such, at once', async () => {
+    await expectRefused(`redis://:${PASSWORD}@127.0.0.1:${redis.port}/99`, new RegExp(`^${at()} has no such DB`));
+  });
+
+  it('the cause mended (the password changed on the server): the same store works again', async () => {
+    const store = redisTokenStore({ url: `redis://:${PASSWORD}-new@127.0.0.1:${redis.port}`, commandTimeoutMs: 60_000 });
+    opened.push(store);
+    await expect(store.get(SCOPE)).rejects.toMatchObject({ reason: 'invalid' });
+    const admin = createClient({ url: `redis://:${PASSWORD}@127.0.0.1:${redis.port}` });
+    await admin.connect();
+    await admin.configSet('requirepass', `${PASSWORD}-new`);
+    admin.destroy();
+    try {
+      // node-redis reconnects in the background with back-off (at most 5 s apart).
+      await vi.waitFor(async () => expect(await store.get(SCOPE)).toBeUndefined(), { timeout: 15_000, interval: 100 });
+    } finally {
+      const back = createClient({ url: `redis://:${PASSWORD}-new@127.0.0.1:${redis.port}` });
+      await back.connect();
+      await back.configSet('requirepass', PASSWORD);
+      back.destroy();
+    }
+  });
+
+  it('rediss:// to a port without TLS: the message says to check it (Redis only stays silent)', async () => {
+    const store = redisTokenStore({ url: `rediss://127.0.0.1:${redis.port}`, commandTimeoutMs: TIMEOUT_MS });
+    opened.push(store);
+    await expect(store.get(SCOPE)).rejects.toThrow(/with rediss:\/\/, check that this port speaks TLS/);
+  });
+});
