@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StoreError } from './errors.js';
+import { ConfigError, StoreError } from './errors.js';
 import { tokenStoreDir } from './node-paths.js';
 import { looseFileWarning } from './permissions.js';
 import { writePrivateFile } from './private-file.js';
@@ -63,7 +63,15 @@ export interface FileTokenStore extends TokenStore {
 }
 
 export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenStore {
-  const dir = options.path ?? tokenStoreDir();
+  const { path } = options;
+  // '' would put the token files in whatever the working directory is at each call.
+  if (path !== undefined && (typeof path !== 'string' || path.trim() === '')) {
+    throw new ConfigError(
+      `fileTokenStore's path must be a directory path, got ${typeof path === 'string' ? 'an empty string' : typeof path}.`,
+      { reason: 'invalid', advice: 'leave it out for the default directory (where the testmax CLI keeps its session)' },
+    );
+  }
+  const dir = path ?? tokenStoreDir();
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
   const warned = new Set<string>();
   /** file → the last queued read-modify-write of this store on it. */

@@ -25,6 +25,12 @@ export function compileRules(rules: readonly RateLimitRule[], marginMs?: number)
   if (!Array.isArray(rules)) {
     throw new ConfigError('Rate limit rules must be an array of { path?, limit, windowMs }.');
   }
+  if (rules.length === 0) {
+    // No rule admits everything: a limiter that limits nothing is a mistake, not a setting.
+    throw new ConfigError(
+      'Rate limit rules are empty, so nothing would be limited: give at least one { path?, limit, windowMs }, or use rateLimit: false to turn the limiter off.',
+    );
+  }
   if (marginMs !== undefined && !(Number.isFinite(marginMs) && marginMs >= 0)) {
     throw new ConfigError(
       `A rate limit margin must be a number of milliseconds >= 0, got ${String(marginMs)}.`,

@@ -37,6 +37,12 @@ export function sessionLimiter(
     );
   }
   const shared = option !== undefined && isLimiter(option);
+  // `{}` or `{ limit, windowMs }` (one rule, not a list) would quietly mean the defaults.
+  if (option !== undefined && !shared && !Array.isArray(option.rules)) {
+    throw new ConfigError(
+      'The option rateLimit needs rules: { rules: [{ path?, limit, windowMs }, …] }. Leave rateLimit out for the gateway\'s limits, or use rateLimit: false to turn it off.',
+    );
+  }
   const own: Limiter = shared
     ? createRateLimiter({ clock })
     : createRateLimiter({ clock, rules: option?.rules });

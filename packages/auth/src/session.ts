@@ -96,6 +96,13 @@ export class AuthSession {
       });
     }
     if (options.store !== undefined) checkTokenStore(options.store);
+    // A string from an env var ('false') is truthy: disposing would log the whole fleet out.
+    if (options.logoutOnDispose !== undefined && typeof options.logoutOnDispose !== 'boolean') {
+      throw new ConfigError(
+        `The option logoutOnDispose must be true or false, got ${typeof options.logoutOnDispose === 'string' ? `the string '${options.logoutOnDispose}'` : typeof options.logoutOnDispose}.`,
+        { reason: 'invalid', advice: "convert it first, e.g. logoutOnDispose: process.env.X === 'true'" },
+      );
+    }
     this.userName = userName.trim();
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.accountName = present(options.accountName);

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError } from '../src/index.js';
+import { ConfigError, StoreError } from '../src/index.js';
 import { configDir, fileTokenStore, tokenStoreDir } from '../src/node.js';
 
 const WORKER = join(import.meta.dirname, 'fixtures', 'store-worker.mjs');
@@ -118,6 +118,12 @@ describe('fileTokenStore: files', () => {
 });
 
 describe('fileTokenStore: files that are not what they should be', () => {
+  it("path '' (an unset variable) is a ConfigError, not files in whatever the working directory is", () => {
+    expect(() => fileTokenStore({ path: '' })).toThrow(ConfigError);
+    expect(() => fileTokenStore({ path: '  ' })).toThrow(/path must be a directory path, got an empty string/);
+    expect(() => fileTokenStore({ path: 5 as never })).toThrow(/got number/);
+  });
+
   async function fileOfScope(): Promise<string> {
     await store().compareAndSet(SCOPE, 0, record('token-a'));
     const [name] = tokenFiles();

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { runFleet, startFleetWorker } from '@testmax/test-support/fleet-processes';
 import { ManualClock } from '@testmax/test-support/manual-clock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthSession, memoryTokenStore, StoreError, type TokenStore } from '../src/index.js';
+import {
+  AuthSession,
+  ConfigError,
+  createRateLimiter,
+  memoryTokenStore,
+  StoreError,
+  type TokenStore,
+} from '../src/index.js';
 import { fileTokenStore } from '../src/node.js';
 import { guardUnhandledRejections, recordingLogger } from './helpers/capture.js';
 import {
@@ -339,6 +346,32 @@ describe('options', () => {
       /option store must be a token store/,
     );
     expect(() => new AuthSession({ ...base, rateLimit: 5 as never })).toThrow(/option rateLimit/);
+  });
+
+  it('rateLimit that would quietly limit nothing, or quietly mean the defaults, is a ConfigError', () => {
+    const base = { userName: 'u@example.com', apiKey: 'k-123456' };
+    const made = (rateLimit: unknown) => () => new AuthSession({ ...base, rateLimit: rateLimit as never });
+    expect(made({ rules: [] })).toThrow(ConfigError);
+    expect(made({ rules: [] })).toThrow(/nothing would be limited.*rateLimit: false/);
+    expect(made({})).toThrow(/option rateLimit needs rules.*rateLimit: false/);
+    // One rule given where a list of them belongs.
+    expect(made({ limit: 10, windowMs: 1_000 })).toThrow(/option rateLimit needs rules/);
+    expect(() => createRateLimiter({ rules: [] })).toThrow(ConfigError);
+    expect(made({ rules: [{ limit: 10, windowMs: 1_000 }] })).not.toThrow();
+  });
+
+  it("logoutOnDispose: 'false' (a string from an env var) is a ConfigError, not a logout of the fleet", async () => {
+    const server = await mockServer();
+    const store = memoryTokenStore();
+    const made = (logoutOnDispose: unknown) => () =>
+      demoSession(server, { store, logoutOnDispose: logoutOnDispose as never });
+    expect(made('false')).toThrow(ConfigError);
+    expect(made('false')).toThrow(/logoutOnDispose must be true or false, got the string 'false'/);
+    expect(made(0)).toThrow(/logoutOnDispose must be true or false, got number/);
+    const { session } = made(false)();
+    await tokenOf(session);
+    await session[Symbol.asyncDispose]();
+    expect(server.calls('/Auth/logout')).toBe(0);
   });
 
   it('a session with a store of its own logs out on dispose; logoutOnDispose: false keeps the token', async () => {
