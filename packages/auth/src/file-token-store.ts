@@ -68,7 +68,10 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
   if (path !== undefined && (typeof path !== 'string' || path.trim() === '')) {
     throw new ConfigError(
       `fileTokenStore's path must be a directory path, got ${typeof path === 'string' ? 'an empty string' : typeof path}.`,
-      { reason: 'invalid', advice: 'leave it out for the default directory (where the testmax CLI keeps its session)' },
+      {
+        reason: 'invalid',
+        advice: 'leave it out for the default directory (where the testmax CLI keeps its session)',
+      },
     );
   }
   const dir = path ?? tokenStoreDir();

@@ -125,7 +125,9 @@ export class TokenKeeper {
    * so the fleet holds one more session than it should until it is shared or revoked.
    */
   #isUnshared(token: Token): boolean {
-    return this.#o.store !== undefined && token.origin === 'login' && token.generation === 0 && !token.refused;
+    return (
+      this.#o.store !== undefined && token.origin === 'login' && token.generation === 0 && !token.refused
+    );
   }
 
   /**
@@ -143,7 +145,10 @@ export class TokenKeeper {
         if (stored === UNAVAILABLE || this.#token !== token || era !== this.#era) return;
         if (this.#isUsable(stored)) {
           this.#adopt(stored);
-          log('debug', "token store: answering again; the session uses the fleet's token (its own login revoked)");
+          log(
+            'debug',
+            "token store: answering again; the session uses the fleet's token (its own login revoked)",
+          );
           return;
         }
         const shared = await this.#publish(token.value, 'login', stored, token.receivedAtMs);
@@ -356,7 +361,10 @@ export class TokenKeeper {
       await this.#o.server.revoke(token.value);
       this.#o.log('debug', 'logged out (the token never reached the store, so no other session had it)');
     } catch (error) {
-      this.#o.log('warn', `logout during dispose failed (${errorText(error)}); the token was discarded locally`);
+      this.#o.log(
+        'warn',
+        `logout during dispose failed (${errorText(error)}); the token was discarded locally`,
+      );
     }
   }
 

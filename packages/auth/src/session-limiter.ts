@@ -40,7 +40,7 @@ export function sessionLimiter(
   // `{}` or `{ limit, windowMs }` (one rule, not a list) would quietly mean the defaults.
   if (option !== undefined && !shared && !Array.isArray(option.rules)) {
     throw new ConfigError(
-      'The option rateLimit needs rules: { rules: [{ path?, limit, windowMs }, …] }. Leave rateLimit out for the gateway\'s limits, or use rateLimit: false to turn it off.',
+      "The option rateLimit needs rules: { rules: [{ path?, limit, windowMs }, …] }. Leave rateLimit out for the gateway's limits, or use rateLimit: false to turn it off.",
     );
   }
   const own: Limiter = shared

@@ -120,7 +120,9 @@ describe('fileTokenStore: files', () => {
 describe('fileTokenStore: files that are not what they should be', () => {
   it("path '' (an unset variable) is a ConfigError, not files in whatever the working directory is", () => {
     expect(() => fileTokenStore({ path: '' })).toThrow(ConfigError);
-    expect(() => fileTokenStore({ path: '  ' })).toThrow(/path must be a directory path, got an empty string/);
+    expect(() => fileTokenStore({ path: '  ' })).toThrow(
+      /path must be a directory path, got an empty string/,
+    );
     expect(() => fileTokenStore({ path: 5 as never })).toThrow(/got number/);
   });
 

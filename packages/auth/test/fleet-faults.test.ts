@@ -189,7 +189,9 @@ describe('a store that was away when the sessions logged in', () => {
     expect(await session.accounts()).toHaveLength(3);
     await session[Symbol.asyncDispose]();
     expect(live(server)).toBe(1);
-    expect((await store.working.get({ baseUrl: server.url, userName: DEMO_USER.userName }))?.token).toBeTruthy();
+    expect(
+      (await store.working.get({ baseUrl: server.url, userName: DEMO_USER.userName }))?.token,
+    ).toBeTruthy();
   });
 });
 

@@ -267,11 +267,17 @@ describe.runIf(redisAvailable())('a Redis that refuses the configuration', () =>
   });
 
   it('a DB that does not exist: named as such, at once', async () => {
-    await expectRefused(`redis://:${PASSWORD}@127.0.0.1:${redis.port}/99`, new RegExp(`^${at()} has no such DB`));
+    await expectRefused(
+      `redis://:${PASSWORD}@127.0.0.1:${redis.port}/99`,
+      new RegExp(`^${at()} has no such DB`),
+    );
   });
 
   it('the cause mended (the password changed on the server): the same store works again', async () => {
-    const store = redisTokenStore({ url: `redis://:${PASSWORD}-new@127.0.0.1:${redis.port}`, commandTimeoutMs: 60_000 });
+    const store = redisTokenStore({
+      url: `redis://:${PASSWORD}-new@127.0.0.1:${redis.port}`,
+      commandTimeoutMs: 60_000,
+    });
     opened.push(store);
     await expect(store.get(SCOPE)).rejects.toMatchObject({ reason: 'invalid' });
     const admin = createClient({ url: `redis://:${PASSWORD}@127.0.0.1:${redis.port}` });
@@ -280,7 +286,10 @@ describe.runIf(redisAvailable())('a Redis that refuses the configuration', () =>
     admin.destroy();
     try {
       // node-redis reconnects in the background with back-off (at most 5 s apart).
-      await vi.waitFor(async () => expect(await store.get(SCOPE)).toBeUndefined(), { timeout: 15_000, interval: 100 });
+      await vi.waitFor(async () => expect(await store.get(SCOPE)).toBeUndefined(), {
+        timeout: 15_000,
+        interval: 100,
+      });
     } finally {
       const back = createClient({ url: `redis://:${PASSWORD}-new@127.0.0.1:${redis.port}` });
       await back.connect();
