@@ -100,7 +100,7 @@ export class AuthSession {
     if (options.logoutOnDispose !== undefined && typeof options.logoutOnDispose !== 'boolean') {
       throw new ConfigError(
         `The option logoutOnDispose must be true or false, got ${typeof options.logoutOnDispose === 'string' ? `the string '${options.logoutOnDispose}'` : typeof options.logoutOnDispose}.`,
-        { reason: 'invalid', advice: "convert it first, e.g. logoutOnDispose: process.env.X === 'true'" },
+        { reason: 'invalid', advice: "convert a string first, e.g. logoutOnDispose: value === 'true'" },
       );
     }
     this.userName = userName.trim();
