@@ -67,7 +67,7 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
   // '' would put the token files in whatever the working directory is at each call.
   if (path !== undefined && (typeof path !== 'string' || path.trim() === '')) {
     throw new ConfigError(
-      `fileTokenStore's path must be a directory path, got ${typeof path === 'string' ? 'an empty string' : typeof path}.`,
+      `fileTokenStore's path must be a directory path, got ${typeof path === 'string' ? 'an empty string' : typeof path}`,
       {
         reason: 'invalid',
         advice: 'leave it out for the default directory (where the testmax CLI keeps its session)',

@@ -99,7 +99,7 @@ export class AuthSession {
     // A string from an env var ('false') is truthy: disposing would log the whole fleet out.
     if (options.logoutOnDispose !== undefined && typeof options.logoutOnDispose !== 'boolean') {
       throw new ConfigError(
-        `The option logoutOnDispose must be true or false, got ${typeof options.logoutOnDispose === 'string' ? `the string '${options.logoutOnDispose}'` : typeof options.logoutOnDispose}.`,
+        `The option logoutOnDispose must be true or false, got ${typeof options.logoutOnDispose === 'string' ? `the string '${options.logoutOnDispose}'` : typeof options.logoutOnDispose}`,
         { reason: 'invalid', advice: "convert a string first, e.g. logoutOnDispose: value === 'true'" },
       );
     }
