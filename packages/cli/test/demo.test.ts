@@ -1,42 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type NodeRunResult, runCommand, runNode } from '@testmax/test-support/run-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from './server.js';
 
 const script = join(import.meta.dirname, '..', 'scripts', 'demo.mjs');
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = NodeRunResult;
 
-function run(
-  command: string,
-  args: string[],
-  options: { env: Record<string, string>; cwd?: string },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: options.env,
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      err += c;
-    });
-    child.on('error', reject);
-    child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-  });
-}
+/** Long enough for the whole demo session on a loaded machine; a hung demo is killed, not waited on. */
+const DEMO_KILL_AFTER_MS = 120_000;
 
 function demo(args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
-  return run(process.execPath, [script, ...args], {
+  return runNode(script, args, {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    killAfterMs: DEMO_KILL_AFTER_MS,
   });
 }
 
@@ -156,7 +136,7 @@ describe('pnpm demo --keep', () => {
       join(elsewhere, '.env'),
       'TESTMAX_USERNAME=someone@example.com\nTESTMAX_API_URL=http://127.0.0.1:9\n',
     );
-    const shell = await run('sh', ['-e', '-c', typed.join('\n')], {
+    const shell = await runCommand('sh', ['-e', '-c', typed.join('\n')], {
       cwd: elsewhere,
       env: {
         PATH: process.env.PATH ?? '',

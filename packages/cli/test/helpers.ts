@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -111,19 +110,13 @@ export async function runToFile(
 ): Promise<{ code: number | null; stderr: string }> {
   const fd = openSync(path, 'w');
   try {
-    return await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { ...sandbox.env, ...env },
-        cwd: sandbox.cwd,
-        stdio: ['ignore', fd, 'pipe'],
-      });
-      let stderr = '';
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stderr }));
+    const { code, stderr } = await runNode(BIN, args, {
+      env: { ...sandbox.env, ...env },
+      cwd: sandbox.cwd,
+      stdout: fd,
+      killAfterMs: HANG_MS,
     });
+    return { code, stderr };
   } finally {
     closeSync(fd);
   }
