@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { leaksIn } from '@testmax/test-support/guards';
 import { HomeSandbox } from '@testmax/test-support/home-sandbox';
 import { runNode } from '@testmax/test-support/run-node';
 import { expect } from 'vitest';
@@ -65,17 +66,16 @@ export class Sandbox extends HomeSandbox {
 
   private checkLeaks(args: string[], result: RunResult): void {
     const output = `${result.stdout}\n${result.stderr}`;
-    for (const secret of this.secrets) {
-      expect(output.includes(secret), `the API key leaked into the output of testmax ${args.join(' ')}`).toBe(
-        false,
-      );
-    }
+    expect(
+      leaksIn([output], this.secrets),
+      `the API key leaked into the output of testmax ${args.join(' ')}`,
+    ).toEqual([]);
     const command = args.find((arg) => !arg.startsWith('-') && !isOptionValue(args, arg));
     const tokenOnStdoutAllowed = command === 'token';
-    for (const token of this.tokens) {
-      const leaked = tokenOnStdoutAllowed ? result.stderr.includes(token) : output.includes(token);
-      expect(leaked, `a session token leaked into the output of testmax ${args.join(' ')}`).toBe(false);
-    }
+    expect(
+      leaksIn([tokenOnStdoutAllowed ? result.stderr : output], this.tokens),
+      `a session token leaked into the output of testmax ${args.join(' ')}`,
+    ).toEqual([]);
   }
 }
 
