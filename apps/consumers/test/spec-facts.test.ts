@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { AuthSession } from '@testmax/auth';
-import { DEMO_USER, startMockServer } from '@testmax/mock-server';
+import { AuthSession, GATEWAY_RATE_LIMITS } from '@testmax/auth';
+import {
+  DEMO_USER,
+  GATEWAY_RATE_LIMITS as SIMULATOR_RATE_LIMITS,
+  startMockServer,
+} from '@testmax/mock-server';
 import { describe, expect, it } from 'vitest';
 import { SPEC_PATH } from '../support/paths.js';
 
@@ -8,6 +12,7 @@ import { SPEC_PATH } from '../support/paths.js';
 
 const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as {
   components: { securitySchemes: { bearerAuth: Record<string, unknown> } };
+  'x-testmax-rate-limits': { path?: string; limit: number; windowSeconds: number }[];
 };
 const lifetimeSec = spec.components.securitySchemes.bearerAuth['x-testmax-token-lifetime-seconds'] as number;
 
@@ -38,5 +43,21 @@ describe('x-testmax-token-lifetime-seconds', () => {
       exp: number;
     };
     expect(claims.exp - claims.iat).toBe(lifetimeSec);
+  });
+});
+
+describe('x-testmax-rate-limits', () => {
+  const stated = spec['x-testmax-rate-limits'].map(({ path, limit, windowSeconds }) => ({
+    ...(path === undefined ? {} : { path }),
+    limit,
+    windowMs: windowSeconds * 1000,
+  }));
+
+  it('are the limits @testmax/auth counts by default', () => {
+    expect([...GATEWAY_RATE_LIMITS]).toEqual(stated);
+  });
+
+  it('are the limits the simulator enforces with rateLimits: true', () => {
+    expect([...SIMULATOR_RATE_LIMITS]).toEqual(stated);
   });
 });

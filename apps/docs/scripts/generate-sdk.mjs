@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, LogLevel, OptionDefaults, ReferenceReflection } from 'typedoc';
+import { Application, LogLevel, OptionDefaults } from 'typedoc';
 import { docsDir, generatedDir, repoRoot, repoUrl, sdkOutDir } from './paths.mjs';
 import { placeholderPage } from './placeholder.mjs';
 import { prepareReadme } from './readme.mjs';
@@ -106,60 +106,10 @@ async function convert(pkg, out) {
   const project = await app.convert();
   if (readme !== 'none') await rm(readme, { force: true });
   if (!project) return { ok: false, reason: errors.join('\n') || 'TypeDoc could not convert the sources' };
-  documentOnce(project);
   await app.generateOutputs(project);
   await dropInheritedFrom(out);
   if (errors.length > 0) return { ok: false, reason: errors.join('\n') };
   return { ok: true };
-}
-
-/**
- * `@testmax/auth/node` re-declares `AuthSession` (a subclass whose `fromEnv` reads the
- * environment): TypeDoc would give it a second page, every member "Inherited from" the first.
- * One page instead: the runtime-neutral class, its `fromEnv` documented as Node users get it (the
- * Node entry's comment) with what the neutral build does instead; the Node entry lists it as a
- * re-export.
- */
-export function documentOnce(project) {
-  const modules = project.children ?? [];
-  const neutral = modules.find((m) => m.name === 'index');
-  const node = modules.find((m) => m.name === 'node');
-  if (!neutral || !node) return;
-  for (const subclass of [...(node.children ?? [])]) {
-    const base = neutral.getChildByName(subclass.name);
-    const extendsBase = subclass.extendedTypes?.some((type) => type.reflection === base);
-    if (!base || !extendsBase) continue;
-    for (const member of subclass.children ?? []) {
-      if (member.inheritedFrom) continue;
-      const own = base.getChildByName(member.name);
-      const comment = member.signatures?.[0]?.comment;
-      const target = own?.signatures?.[0];
-      if (!comment || !target) continue;
-      const neutralSummary = target.comment?.summary ?? [];
-      target.comment = comment.clone();
-      target.comment.summary = [
-        { kind: 'text', text: '**In Node** (`@testmax/auth` and `@testmax/auth/node`): ' },
-        ...target.comment.summary,
-        {
-          kind: 'text',
-          text: '\n\n**In browsers and workers** (the runtime-neutral build of `@testmax/auth`): ',
-        },
-        ...neutralSummary.map((part) => ({ ...part })),
-      ];
-    }
-    project.removeReflection(subclass);
-    const reference = new ReferenceReflection(base.name, base, node);
-    project.registerReflection(reference, undefined, undefined);
-    node.addChild(reference);
-    // The module page lists its members by group, computed during conversion: move it there too.
-    for (const group of node.groups ?? []) group.children = group.children.filter((c) => c !== subclass);
-    node.groups = (node.groups ?? []).filter((group) => group.children.length > 0);
-    const references = node.groups.find((group) => group.title === 'References');
-    if (references) {
-      references.children.push(reference);
-      references.children.sort((a, b) => a.name.localeCompare(b.name));
-    }
-  }
 }
 
 /** TypeDoc's "Inherited from" notes (one per inherited member of every error class): noise. */

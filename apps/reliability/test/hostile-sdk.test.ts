@@ -287,6 +287,22 @@ describe('answers too big: capped after decompression, connection closed, memory
   });
 });
 
+describe('headers too big for Node to read', () => {
+  test('an answer with 64 KiB of headers is an ApiError saying so, sent once, not "could not reach"', async () => {
+    api.on('/Account/search', (_request, response) => {
+      response.setHeader('x-padding', 'x'.repeat(64 * 1024));
+      response.end('{}');
+    });
+    const error = await failure(session({ token: TOKEN }).accounts());
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    expect(error.message).toMatch(/headers larger than/);
+    expect(error.message).not.toMatch(/Could not reach/);
+    // The server did answer: repeating the request would meet the same headers.
+    expect(api.requestsTo('/Account/search')).toHaveLength(1);
+  });
+});
+
 describe('tokens that cannot be sent back as a header are refused at receipt, never quoted', () => {
   const UNSENDABLE = {
     'CR/LF': `${TOKEN}\r\nX-Injected: 1`,

@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { ApiError, NetworkError, TestMaxError, TimeoutError } from './errors.js';
 import type { LogFn } from './logger.js';
 import type { RetryPolicy } from './options.js';
+import type { RateLimitPermit } from './rate-limiter.js';
 import { redact } from './redact.js';
 import { judgeRedirect, type RedirectRule } from './redirect.js';
 import type { ApiRequest } from './request.js';
@@ -31,8 +32,14 @@ export interface TransportConfig {
 }
 
 export interface AttemptLimiter {
-  /** `undefined` when the request may go at once; else wait for the promise. */
-  acquire(request: ApiRequest, signal: AbortSignal | undefined): Promise<void> | undefined;
+  /**
+   * A place for one attempt: a permit when the request may go at once, else the promise of
+   * one. The permit's `done()` is called when the attempt is over.
+   */
+  acquire(
+    request: ApiRequest,
+    signal: AbortSignal | undefined,
+  ): RateLimitPermit | Promise<RateLimitPermit | undefined>;
   pause(request: ApiRequest, ms: number): void;
 }
 
@@ -142,6 +149,16 @@ export async function attempt<M extends ReadMode>(
     }
     const { timedOut } = guard;
     const code = failureCode(error);
+    // The server answered, with more header than Node reads: not the network, and the same again.
+    if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+      throw new ApiError(
+        `The TestMax API answered ${label} with headers larger than Node accepts, so the SDK could not read the answer`,
+        {
+          advice:
+            'check the base URL (Node reads up to 16 KiB of headers unless --max-http-header-size says otherwise)',
+        },
+      );
+    }
     return {
       kind: 'no-answer',
       timedOut,

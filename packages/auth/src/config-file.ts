@@ -1,7 +1,12 @@
 import { ConfigError } from './errors.js';
 import { MAX_SETTINGS_FILE_BYTES, type RegularFileRead, readRegularFileSync } from './regular-file.js';
 
-/** The settings of `config.json` (snake_case, as the DESIGN fixes). Unknown keys are ignored. */
+/**
+ * The settings of `config.json` (snake_case, as the DESIGN fixes). A key that is another
+ * spelling of one of them (`apiUrl`, `baseUrl`, `userName`, `apikey`) is an error naming the
+ * right one: ignored, it would send the key to the default URL. Other keys are ignored, so a
+ * file a newer version writes still works.
+ */
 export interface ConfigFileSettings {
   username?: string;
   api_key?: string;
@@ -17,6 +22,25 @@ export interface ConfigFileValues extends ConfigFileSettings {
 
 const KEYS = ['username', 'api_key', 'account_name', 'api_url'] as const;
 
+/** Spellings people reach for, by their letters alone (case, `_` and `-` dropped). */
+const MEANT: Readonly<Record<string, (typeof KEYS)[number]>> = {
+  username: 'username',
+  user: 'username',
+  apikey: 'api_key',
+  key: 'api_key',
+  accountname: 'account_name',
+  account: 'account_name',
+  apiurl: 'api_url',
+  baseurl: 'api_url',
+  url: 'api_url',
+};
+
+/** The known key a misspelt one stands for, or undefined for a key that is not one. */
+function meantKey(key: string): (typeof KEYS)[number] | undefined {
+  if ((KEYS as readonly string[]).includes(key)) return undefined;
+  return MEANT[key.toLowerCase().replace(/[_-]/g, '')];
+}
+
 /**
  * A profile name: it names a keychain entry and a token file, and is typed on command lines, so
  * letters, digits, `.`, `_` and `-`, starting with a letter or digit.
@@ -26,6 +50,14 @@ export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** The string settings of one JSON object; `where` names it in messages ("", "profile \"paper\" of "). */
 function settingsOf(record: Record<string, unknown>, path: string, where: string): ConfigFileSettings {
   const values: ConfigFileSettings = {};
+  for (const key of Object.keys(record)) {
+    const meant = meantKey(key);
+    if (meant === undefined) continue;
+    // The key's name is the user's own typing, never a secret: it is safe to repeat.
+    throw new ConfigError(`The config file ${path} has "${key.slice(0, 40)}"${where}, which is not a setting`, {
+      advice: `write it as "${meant}" (the settings are ${KEYS.join(', ')})`,
+    });
+  }
   for (const key of KEYS) {
     const value = record[key];
     if (value === undefined || value === null) continue;
@@ -118,7 +150,8 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
  * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
  */
 export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
-  const fix = 'fix the path in TESTMAX_CONFIG or configPath';
+  // Only a path the user named can be fixed where they named it; the default one is theirs to mend.
+  const fix = explicit ? 'fix the path in TESTMAX_CONFIG or configPath' : 'make it a JSON file or remove it';
   let file: RegularFileRead;
   try {
     file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });

@@ -8,6 +8,7 @@ import {
   type RateLimitBackend,
   type RateLimitedRequest,
   type RateLimiter,
+  type RateLimitPermit,
   type RateLimitRule,
 } from './rate-limiter.js';
 import { rateLimitScopeId } from './store-support.js';
@@ -28,15 +29,18 @@ export interface RateLimiterOptions {
 
 /**
  * Admit `request` at once if nobody waits and its rules have room, without a promise (the
- * session's hot path); false when it must `acquire()` and wait. Only limiters counting in this
- * process have it.
+ * session's hot path); undefined when it must `acquire()` and wait. Only limiters counting in
+ * this process have it.
  */
 export const ADMIT_NOW = Symbol('testmax.admitNow');
-export type AdmitNow = (request: RateLimitedRequest) => boolean;
+export type AdmitNow = (request: RateLimitedRequest) => RateLimitPermit | undefined;
+
+/** The permit of a backend that counts places from when requests leave. */
+const NOTHING_TO_RELEASE: RateLimitPermit = Object.freeze({ done() {} });
 
 interface Waiter {
   readonly rules: readonly CompiledRule[];
-  readonly resolve: () => void;
+  readonly resolve: (permit: RateLimitPermit) => void;
   readonly reject: (reason: unknown) => void;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
@@ -88,6 +92,21 @@ export function createRateLimiter(
     return found;
   };
   let closed = false;
+
+  function permitFor(budget: Budget, rules: readonly CompiledRule[], ticket: unknown): RateLimitPermit {
+    const { release, releaseNow } = backend;
+    if (ticket === undefined || !release) return NOTHING_TO_RELEASE;
+    let open = true;
+    return {
+      done() {
+        if (!open) return;
+        open = false;
+        if (releaseNow) releaseNow.call(backend, budget.id, rules, ticket);
+        // A release that fails (Redis gone) leaves the place counted from when it left.
+        else release.call(backend, budget.id, rules, ticket).catch(() => {});
+      },
+    };
+  }
 
   function budgetOf(request: RateLimitedRequest): Budget {
     let id = ids.get(request.scope);
@@ -163,10 +182,13 @@ export function createRateLimiter(
           if (waiter.rules.some((rule) => blocked.has(rule.id))) continue;
           const admission = await backend.take(budget.id, waiter.rules);
           if (admission.granted) {
-            // An abort that landed while the backend answered wins: the place is spent, unused.
+            const permit = permitFor(budget, waiter.rules, admission.ticket);
             if (budget.queue.includes(waiter)) {
               settle(budget, waiter);
-              waiter.resolve();
+              waiter.resolve(permit);
+            } else {
+              // An abort that landed while the backend answered wins: the place is spent, unused.
+              permit.done();
             }
             continue;
           }
@@ -200,19 +222,22 @@ export function createRateLimiter(
 
   const admitNow: AdmitNow = (request) => {
     const { takeNow } = backend;
-    if (closed || !takeNow) return false;
+    if (closed || !takeNow) return undefined;
     const budget = budgetOf(request);
     const now = clock.now();
-    if (budget.queue.length > 0 || budget.pumping || budget.pausedUntil > now) return false;
+    if (budget.queue.length > 0 || budget.pumping || budget.pausedUntil > now) return undefined;
     const matching = rulesFor(request.path);
-    if (now < budget.blockedUntil && matching.some((rule) => budget.blockedRules.has(rule.id))) return false;
-    return takeNow.call(backend, budget.id, matching).granted;
+    if (now < budget.blockedUntil && matching.some((rule) => budget.blockedRules.has(rule.id))) {
+      return undefined;
+    }
+    const admission = takeNow.call(backend, budget.id, matching);
+    return admission.granted ? permitFor(budget, matching, admission.ticket) : undefined;
   };
 
   return {
     [ADMIT_NOW]: admitNow,
 
-    acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<void> {
+    acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<RateLimitPermit> {
       if (closed) return Promise.reject(closedError());
       let budget: Budget;
       try {
@@ -225,7 +250,7 @@ export function createRateLimiter(
       }
       if (signal?.aborted) return Promise.reject(abortReason(signal));
       const matching = rulesFor(request.path);
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<RateLimitPermit>((resolve, reject) => {
         const waiter: Waiter = {
           rules: matching,
           resolve,

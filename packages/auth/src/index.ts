@@ -20,7 +20,6 @@ export {
   TokenExpiredError,
 } from './errors.js';
 export { isHeaderSafeToken } from './header-token.js';
-export { decodeJwt, type JwtClaims } from './jwt.js';
 export { isDebugEnabled, type LogDetails, type Logger } from './logger.js';
 export { type MemoryTokenStoreOptions, memoryTokenStore } from './memory-token-store.js';
 export type {
@@ -32,7 +31,6 @@ export type {
 } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
 export { createPublicFetch, type PublicFetchOptions } from './public-fetch.js';
-export { rateLimitWindowMs } from './rate-limit-rules.js';
 export {
   GATEWAY_RATE_LIMITS,
   type RateLimitAdmission,
@@ -40,9 +38,9 @@ export {
   type RateLimitBudgetRule,
   type RateLimitedRequest,
   type RateLimiter,
+  type RateLimitPermit,
   type RateLimitRule,
 } from './rate-limiter.js';
-export { redact } from './redact.js';
 export { MAX_REDIRECTS } from './redirect.js';
 export type { FetchInput } from './request.js';
 export { AuthSession, type CallOptions, type LogoutResult, type ValidateResult } from './session.js';

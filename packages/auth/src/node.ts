@@ -26,7 +26,6 @@ export {
 export * from './index.js';
 export { looseness } from './permissions.js';
 export {
-  MAX_SETTINGS_FILE_BYTES,
   type RegularFileRead,
   readRegularFile,
   readRegularFileSync,

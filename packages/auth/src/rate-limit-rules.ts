@@ -7,11 +7,13 @@ export interface CompiledRule extends RateLimitBudgetRule {
 }
 
 /**
- * The window a limiter counts with: the rule's, plus a margin. The server counts requests when
- * they arrive and the limiter when they leave; a request that leaves early and arrives late
- * would otherwise let the next window's first request reach the server inside the old window.
- * 1 % of the window, at least 100 ms (loopback under load) and at most 1 s (a 60 s window loses
- * 1.6 % of its throughput, never a request to a 429).
+ * The window a limiter counts with: the rule's, plus a margin. The server counts a request when
+ * it arrives; the limiter counts it from when it is over (`RateLimitPermit.done`), which is
+ * later, so transit alone can never let the next window's first request reach the server
+ * inside the old window. The margin covers what is left: clocks that tick in whole ms or
+ * seconds, a server that counts a little before it answers, and requests whose permit is never
+ * released (then counted from when they left). 1 % of the window, at least 100 ms and at most
+ * 1 s (a 60 s window loses 1.6 % of its throughput).
  */
 export function rateLimitWindowMs(windowMs: number, marginMs?: number): number {
   const margin = marginMs ?? Math.min(1_000, Math.max(100, Math.round(windowMs * 0.01)));

@@ -31,13 +31,30 @@ export interface RateLimitedRequest {
   readonly path: string;
 }
 
+/** The place one request holds in its budgets, from when it may leave until it is over. */
+export interface RateLimitPermit {
+  /**
+   * The request is over: its answer arrived, or it failed. From now on its place counts from
+   * this moment rather than from when it left. The server counts a request when it arrives,
+   * somewhere between the two, so a window counted from the end never overlaps the server's,
+   * however long the request spent in transit (a fixed margin cannot promise that on a loaded
+   * machine). A place is counted from when it left until then, so this holds for requests
+   * over within one window (the SDK's default `timeoutMs`, 15 s, is within the gateway's
+   * windows). Calling it again does nothing.
+   */
+  done(): void;
+}
+
 export interface RateLimiter {
   /**
-   * Resolve when the request may be sent, having taken its place in every matching budget.
-   * Waiters are served first in, first out. Rejects with the signal's reason when the signal
-   * fires first (the waiter then holds no place).
+   * Resolve when the request may be sent, having taken its place in every matching budget;
+   * call the permit's `done()` when the request is over. Waiters are served first in, first
+   * out. Rejects with the signal's reason when the signal fires first (the waiter then holds
+   * no place). A limiter of your own may resolve to nothing: its places then count from when
+   * requests leave.
    */
-  acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a limiter of your own may be an async function returning nothing
+  acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<RateLimitPermit | void>;
   /** The server answered 429 anyway: hold requests for this scope for `ms` before sending. */
   pause(request: RateLimitedRequest, ms: number): void;
   /** Release connections and timers the limiter opened itself. Optional. */
@@ -61,7 +78,11 @@ export interface RateLimitBudgetRule {
 
 /** What a backend answers when asked for a place. */
 export type RateLimitAdmission =
-  | { readonly granted: true }
+  | {
+      readonly granted: true;
+      /** Whatever the backend needs to find the places again in {@link RateLimitBackend.release}. */
+      readonly ticket?: unknown;
+    }
   | {
       readonly granted: false;
       /** How long until the soonest place in every blocked rule frees (or the pause ends). */
@@ -82,6 +103,11 @@ export interface RateLimitBackend {
    * `limit` requests of the rule were admitted in the last `windowMs`.
    */
   take(budget: string, rules: readonly RateLimitBudgetRule[]): Promise<RateLimitAdmission>;
+  /**
+   * The request that took `ticket` is over: count its places from now (see
+   * {@link RateLimitPermit.done}). Optional: without it places count from when requests leave.
+   */
+  release?(budget: string, rules: readonly RateLimitBudgetRule[], ticket: unknown): Promise<void>;
   /** Hold `budget` for `ms` (a 429 arrived); shared with whoever else uses the backend. */
   pause(budget: string, ms: number): Promise<void>;
   close?(): Promise<void>;

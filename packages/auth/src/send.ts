@@ -43,11 +43,16 @@ export async function send<M extends ReadMode>(
   for (let attemptNo = 1; ; ) {
     const { signal } = request;
     if (signal?.aborted) throw abortReason(signal);
-    const place = limiter?.acquire(request, signal);
-    if (place) await place;
+    const taken = limiter?.acquire(request, signal);
+    const permit = isPromise(taken) ? await taken : taken;
     const label = `${request.method} ${request.url.pathname}`;
     const started = log.enabled ? performanceNow() : 0;
-    const result: AttemptResult<M> = await attempt(cfg, request, { ...options, hops, label });
+    let result: AttemptResult<M>;
+    try {
+      result = await attempt(cfg, request, { ...options, hops, label });
+    } finally {
+      permit?.done();
+    }
     if (result.kind === 'redirect') {
       logAttempt(cfg, request, attemptNo, started, { status: result.response.status }, undefined);
       log('debug', `${label} redirected to ${result.next.url.pathname}; following within the API`);
@@ -180,3 +185,6 @@ export function createTransport(
     secrets,
   };
 }
+
+const isPromise = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | undefined)?.then === 'function';

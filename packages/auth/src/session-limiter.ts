@@ -51,17 +51,19 @@ export function sessionLimiter(
     const message = `the shared rate limiter failed (${error.message}); this session counts its requests itself, with the gateway's limits, and tries the shared one again in ${RETRY_SHARED_MS / 1000} s`;
     log(warned ? 'debug' : 'warn', message);
     warned = true;
-    return own.acquire(place, signal);
+    return own.acquire(place, signal).then((permit) => permit || undefined);
   };
 
   return {
     acquire(request, signal) {
       const place = placeOf(request);
       const limiter = clock.now() < sharedBackAtMs ? own : primary;
-      if (limiter[ADMIT_NOW]?.(place)) return undefined;
+      const now = limiter[ADMIT_NOW]?.(place);
+      if (now) return now;
       return limiter.acquire(place, signal).then(
-        () => {
+        (permit) => {
           if (limiter === primary) warned = false;
+          return permit || undefined;
         },
         (error: unknown) => fallBack(error, place, signal),
       );

@@ -117,7 +117,14 @@ export class AuthSession {
 
   /**
    * A session from the environment, `.env` and the config file (`loadCredentials()`); any
-   * other session option passes through. Needs Node: elsewhere it throws a `ConfigError`.
+   * other session option passes through.
+   *
+   * **In Node** (`@testmax/auth` and `@testmax/auth/node`): the credentials chain of
+   * `loadCredentials()`: options, `TESTMAX_*` variables, `.env` in the working directory, then
+   * the config file (with `profile` selecting one of its profiles).
+   *
+   * **In browsers and workers** (the runtime-neutral build of `@testmax/auth`): there is no
+   * environment to read, so it throws a `ConfigError`; pass the credentials to the constructor.
    */
   static fromEnv(options: FromEnvOptions = {}): AuthSession {
     const {

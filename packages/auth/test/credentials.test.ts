@@ -185,6 +185,28 @@ describe('bad files and missing credentials', () => {
     expect(error.reason).toBe('invalid');
   });
 
+  it('a setting spelt another way is a ConfigError naming the right key, not a silent default URL', () => {
+    for (const [key, meant] of [
+      ['baseUrl', 'api_url'],
+      ['apiUrl', 'api_url'],
+      ['userName', 'username'],
+      ['apikey', 'api_key'],
+      ['Account-Name', 'account_name'],
+    ]) {
+      writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG, [key]: 'http://127.0.0.1:4010' });
+      const error = loadError();
+      expect(error.reason).toBe('invalid');
+      expect(error.message).toContain(`"${key}"`);
+      expect(error.advice).toContain(`"${meant}"`);
+      expect(error.message).not.toContain(KEY_CONFIG);
+    }
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG, profiles: { local: { baseUrl: 'http://x' } } });
+    expect(loadError().message).toMatch(/"baseUrl" in profile "local", which is not a setting/);
+    // A key that is no setting's other spelling is left alone (a newer version may write it).
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG, theme: 'dark' });
+    expect(load().credentials.userName).toBe('a@b.c');
+  });
+
   it('missing credentials name the variables and every place it looked', () => {
     const error = loadError();
     expect(error.reason).toBe('missing');

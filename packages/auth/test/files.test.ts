@@ -87,6 +87,17 @@ describe.runIf(posix)('settings files that are not regular files are refused by 
   });
 });
 
+describe('the advice names only what the user set', () => {
+  it('a default config path that is no file says to mend it, not to fix a TESTMAX_CONFIG never set', () => {
+    const xdg = join(root, 'xdg');
+    mkdirSync(join(xdg, 'testmax', 'config.json'), { recursive: true });
+    const load = () => loadCredentials({ env: { XDG_CONFIG_HOME: xdg, HOME: join(root, 'home') }, cwd });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/is a directory, not a file; make it a JSON file or remove it/);
+    expect(load).not.toThrow(/TESTMAX_CONFIG/);
+  });
+});
+
 describe('size cap', () => {
   it('a .env of more than 1 MiB is refused unread, naming it', () => {
     writeFileSync(join(cwd, '.env'), `TESTMAX_USERNAME=u@example.com\n# ${'x'.repeat(1024 * 1024)}\n`);

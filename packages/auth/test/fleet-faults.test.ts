@@ -14,6 +14,7 @@ import {
   demoSession,
   FAST_RETRY,
   mockServer,
+  observingFetch,
   tokenOf,
 } from './helpers/server.js';
 
@@ -183,6 +184,44 @@ describe('the rate limit of a session', () => {
     const { session } = demoSession(server, { rateLimit: false, retry: false });
     await Promise.allSettled(Array.from({ length: 30 }, () => session.accounts()));
     expect(server.rateLimited()).toBeGreaterThan(0);
+  });
+
+  it("on by default with the gateway's limits: 200 a minute (the login counted), the 201st waits for the window", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1), { timers: 'fake' });
+    const server = await mockServer({ rateLimits: true, now: clock.now });
+    const { session } = demoSession(server, { clock, timeoutMs: 0 });
+    const calls = Array.from({ length: 200 }, () => session.accounts());
+    await vi.waitFor(() => expect(server.calls()).toBe(200), { interval: 5 });
+    await vi.waitFor(() => expect(clock.pendingDelays().length).toBeGreaterThan(0), { interval: 5 });
+    expect(server.calls()).toBe(200);
+    clock.advance(61_000);
+    const lists = await Promise.all(calls);
+    expect(lists.every((list) => list.length === 3)).toBe(true);
+    expect(server.calls()).toBe(201);
+    expect(server.rateLimited()).toBe(0);
+  });
+
+  it("a slow request's place counts from its answer: the next one never reaches the server inside its window", async () => {
+    const searchRule = [{ path: '/Account/search', limit: 1, windowMs: 1_000 }];
+    const server = await mockServer({ rateLimits: searchRule });
+    let slowNext = true;
+    // The first search spends 700 ms in transit before the server counts it; the next is fast.
+    const slowFirstSearch: typeof fetch = async (input, init) => {
+      if (slowNext && String(input).endsWith('/Account/search')) {
+        slowNext = false;
+        await new Promise((resolve) => setTimeout(resolve, 700));
+      }
+      return observingFetch(input, init);
+    };
+    const { session } = demoSession(server, {
+      fetch: slowFirstSearch,
+      rateLimit: { rules: searchRule },
+      retry: false,
+    });
+    await session.accounts();
+    await session.accounts();
+    expect(server.calls('/Account/search')).toBe(2);
+    expect(server.rateLimited()).toBe(0);
   });
 
   it('a caller waiting for a place gives up when its signal fires, and nothing is sent for it', async () => {

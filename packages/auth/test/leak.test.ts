@@ -56,7 +56,7 @@ function session(
 
 describe('no key or token in any output', () => {
   it('debug logging shows method, path, status, attempt and timing, and no secret', async () => {
-    const server = await mockServer({ tokenLifetimeSec: 3600, refreshWindow: 3600 });
+    const server = await mockServer({ tokenLifetimeSec: 3600, refreshWindowSec: 3600 });
     const s = session(server.url);
     await tokenOf(s);
     await s.validate();

@@ -11,7 +11,7 @@ closeServersAfterEach();
 async function setup(
   options: {
     lifetimeSec?: number;
-    refreshWindow?: number;
+    refreshWindowSec?: number;
     refreshAt?: number;
     unauthorizedStyle?: 'status' | 'body';
   } = {},
@@ -21,7 +21,7 @@ async function setup(
   const server = await mockServer({
     now: clock.now,
     tokenLifetimeSec: options.lifetimeSec ?? 1000,
-    ...(options.refreshWindow === undefined ? {} : { refreshWindow: options.refreshWindow }),
+    ...(options.refreshWindowSec === undefined ? {} : { refreshWindowSec: options.refreshWindowSec }),
     ...(options.unauthorizedStyle ? { unauthorizedStyle: options.unauthorizedStyle } : {}),
   });
   const { session, logger } = demoSession(server, {
@@ -89,8 +89,8 @@ describe('refresh edge cases (1000 s tokens)', () => {
   });
 
   it('backs off when validate returns the same token instead of asking on every call', async () => {
-    // refreshWindow 0: the server never renews early.
-    const { server, session, count, waitForLog, at } = await setup({ refreshWindow: 0 });
+    // refreshWindowSec 0: the server never renews early.
+    const { server, session, count, waitForLog, at } = await setup({ refreshWindowSec: 0 });
     const token = await tokenOf(session);
     at(800_000);
     await tokenOf(session);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfigFile } from '../src/config-file.js';
 import { parseDotenv } from '../src/dotenv.js';
-import { decodeJwt } from '../src/index.js';
+import { decodeJwt } from '../src/jwt.js';
 import { ConfigError } from '../src/node.js';
 
 const base64url = fc.string().map((s) => Buffer.from(s).toString('base64url'));

@@ -1,3 +1,4 @@
+import { GATEWAY_RATE_LIMITS as SIMULATOR_RATE_LIMITS } from '@testmax/mock-server';
 import { ManualClock } from '@testmax/test-support/manual-clock';
 import { describeRateLimiterContract } from '@testmax/test-support/rate-limiter-contract';
 import { describe, expect, it } from 'vitest';
@@ -6,9 +7,9 @@ import {
   createRateLimiter,
   GATEWAY_RATE_LIMITS,
   type RateLimitBackend,
-  rateLimitWindowMs,
   StoreError,
 } from '../src/index.js';
+import { rateLimitWindowMs } from '../src/rate-limit-rules.js';
 
 describeRateLimiterContract('createRateLimiter (in-process)', {
   shared: false,
@@ -130,6 +131,10 @@ describe('createRateLimiter on a fake clock', () => {
     await flush();
     expect(barsCount.state.admitted).toBe(51);
     expect(searchCount.state.admitted).toBe(151);
+  });
+
+  it('counts the limits the simulator enforces by default (each package states them; they must agree)', () => {
+    expect(GATEWAY_RATE_LIMITS).toEqual(SIMULATOR_RATE_LIMITS);
   });
 
   it('adds a margin of 1 % of the window, between 100 ms and 1 s', () => {

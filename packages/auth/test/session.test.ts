@@ -71,7 +71,7 @@ describe('login, validate, logout, accounts against the mock server', () => {
     const server = await mockServer({
       validateTokenField: field,
       tokenLifetimeSec: 3600,
-      refreshWindow: 3600,
+      refreshWindowSec: 3600,
       now: clock.now,
     });
     const { session } = demoSession(server, { clock });

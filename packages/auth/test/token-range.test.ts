@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJwt } from '../src/index.js';
+import { decodeJwt } from '../src/jwt.js';
 import { DEFAULT_LIFECYCLE } from '../src/options.js';
 import { makeToken } from '../src/token.js';
 import { closeServersAfterEach, demoSession, mockServer } from './helpers/server.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJwt, redact } from '../src/index.js';
+import { decodeJwt } from '../src/jwt.js';
 import { DEFAULT_LIFECYCLE, DEFAULT_RETRY, resolveRetry } from '../src/options.js';
+import { redact } from '../src/redact.js';
 import { isRefusal } from '../src/refusal.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../src/retry.js';
 import { SingleFlight } from '../src/single-flight.js';

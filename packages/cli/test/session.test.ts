@@ -598,8 +598,8 @@ describe('more of logout and the cache', () => {
   });
 
   it('a token the server renews on validate is saved, and the new one is handed out', async () => {
-    // refreshWindow = lifetime: every validate answers with a new token.
-    const renewing = await startServer({ tokenLifetimeSec: 3600, refreshWindow: 3600 });
+    // refreshWindowSec = lifetime: every validate answers with a new token.
+    const renewing = await startServer({ tokenLifetimeSec: 3600, refreshWindowSec: 3600 });
     try {
       const env = { TESTMAX_API_URL: renewing.url };
       const first = await sandbox.run(['login', '--username', DEMO_USER.userName, '--api-key-stdin'], {

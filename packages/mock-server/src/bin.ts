@@ -58,7 +58,7 @@ function parse(argv: string[]): MockServerOptions | 'help' {
     options.tokenLifetimeSec = integer('--token-lifetime', values['token-lifetime'], 1);
   }
   if (values['refresh-window'] !== undefined) {
-    options.refreshWindow = integer('--refresh-window', values['refresh-window'], 0);
+    options.refreshWindowSec = integer('--refresh-window', values['refresh-window'], 0);
   }
   const style = values['unauthorized-style'];
   if (style !== undefined) {

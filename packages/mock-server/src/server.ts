@@ -28,9 +28,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (!(tokenLifetimeSec > 0) || !Number.isFinite(tokenLifetimeSec)) {
     throw new RangeError(`tokenLifetimeSec must be a positive number, got ${String(tokenLifetimeSec)}`);
   }
-  const refreshWindowSec = options.refreshWindow ?? tokenLifetimeSec * 0.2;
+  const refreshWindowSec = options.refreshWindowSec ?? options.refreshWindow ?? tokenLifetimeSec * 0.2;
   if (!(refreshWindowSec >= 0) || !Number.isFinite(refreshWindowSec)) {
-    throw new RangeError(`refreshWindow must be a number of seconds >= 0, got ${String(refreshWindowSec)}`);
+    throw new RangeError(
+      `refreshWindowSec must be a number of seconds >= 0, got ${String(refreshWindowSec)}`,
+    );
   }
   const unauthorizedStyle = options.unauthorizedStyle ?? 'status';
   const validateTokenField = options.validateTokenField ?? 'token';

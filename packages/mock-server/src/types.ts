@@ -33,6 +33,8 @@ export interface MockServerOptions {
    * Seconds before expiry from which `Auth/validate` returns a new token; before that it
    * returns the same token. Default 20 % of `tokenLifetimeSec`.
    */
+  refreshWindowSec?: number;
+  /** @deprecated The same as `refreshWindowSec` (its unit was not in its name). */
   refreshWindow?: number;
   /**
    * How a missing, expired, revoked or invalid bearer is answered: `'status'` (default) a bare

@@ -146,7 +146,7 @@ describe('Auth/loginKey', () => {
 describe('Auth/validate', () => {
   it('returns the same token while it is outside the refresh window', async () => {
     const clock = manualClock();
-    const { url } = await start({ now: clock.now, tokenLifetimeSec: 1000, refreshWindow: 200 });
+    const { url } = await start({ now: clock.now, tokenLifetimeSec: 1000, refreshWindowSec: 200 });
     const token = await login(url, userName, apiKey);
     clock.advance(799);
     const res = await call(url, '/Auth/validate', { body: {}, token });
@@ -155,7 +155,7 @@ describe('Auth/validate', () => {
 
   it('returns a new token, with a later exp, inside the refresh window; both stay usable', async () => {
     const clock = manualClock();
-    const { url } = await start({ now: clock.now, tokenLifetimeSec: 1000, refreshWindow: 200 });
+    const { url } = await start({ now: clock.now, tokenLifetimeSec: 1000, refreshWindowSec: 200 });
     const token = await login(url, userName, apiKey);
     clock.advance(801);
     const res = await call(url, '/Auth/validate', { body: {}, token });

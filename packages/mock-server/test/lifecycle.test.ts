@@ -40,7 +40,8 @@ describe('startMockServer', () => {
   it.each([
     [{ tokenLifetimeSec: 0 }, /tokenLifetimeSec/],
     [{ tokenLifetimeSec: Number.NaN }, /tokenLifetimeSec/],
-    [{ refreshWindow: -1 }, /refreshWindow/],
+    [{ refreshWindowSec: -1 }, /refreshWindowSec/],
+    [{ refreshWindow: -1 }, /refreshWindowSec/],
   ])('rejects the impossible option %j', async (options, message) => {
     await expect(startMockServer(options)).rejects.toThrow(message);
   });

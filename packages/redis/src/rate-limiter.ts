@@ -13,7 +13,7 @@ import {
   redisConnection,
 } from './connection.js';
 import { rateKeys } from './keys.js';
-import { PAUSE, TAKE } from './scripts.js';
+import { FINISH, PAUSE, TAKE } from './scripts.js';
 
 export type RedisRateLimiterOptions = RedisSource &
   RedisConnectionOptions & {
@@ -52,12 +52,18 @@ export function redisRateLimitBackend(redis: RedisConnection): RateLimitBackend 
       )) as number[] | undefined;
       if (!Array.isArray(reply))
         throw new Error(`unexpected reply from the rate limit script: ${String(reply)}`);
-      if (Number(reply[0]) === 1) return { granted: true };
+      if (Number(reply[0]) === 1) return { granted: true, ticket: String(reply[1]) };
       return {
         granted: false,
         waitMs: Math.max(1, Number(reply[1])),
         blocked: reply.slice(2).map((position) => rules[Number(position)]!.id),
       };
+    },
+
+    async release(budget, rules, ticket) {
+      const keys = rateKeys(redis.keyPrefix, budget, rules);
+      const windows = rules.map((rule) => String(rule.windowMs));
+      await redis.run(FINISH, keys.rules, [...windows, String(ticket)]);
     },
 
     async pause(budget, ms) {

@@ -34,8 +34,8 @@ return 0
  * A sliding log per rule, all rules at once (a place in every one, or in none), on Redis's own
  * clock so machines whose clocks disagree still share one window.
  * KEYS[1] pause key, KEYS[2..] rule sorted sets; ARGV limit and windowMs per rule, then a
- * unique member id. Returns {1} when admitted, else {0, waitMs, blocked rule positions...}
- * (positions from 0; none when paused).
+ * unique member id. Returns {1, member} when admitted (the member finds the places again in
+ * FINISH), else {0, waitMs, blocked rule positions...} (positions from 0; none when paused).
  */
 export const TAKE = script(`
 local time = redis.call('TIME')
@@ -59,12 +59,30 @@ if #result > 2 then
   if result[2] < 1 then result[2] = 1 end
   return result
 end
+local member = ARGV[#ARGV] .. ':' .. now
 for i = 2, #KEYS do
   local window = tonumber(ARGV[(i - 2) * 2 + 2])
-  redis.call('ZADD', KEYS[i], now, ARGV[#ARGV] .. ':' .. now)
+  redis.call('ZADD', KEYS[i], now, member)
   redis.call('PEXPIRE', KEYS[i], window)
 end
-return {1}
+return {1, member}
+`);
+
+/**
+ * The request that took a place is over: its places count from now (Redis's clock), where they
+ * are still counted at all (XX: a place that left its window is not brought back).
+ * KEYS[1..] rule sorted sets; ARGV windowMs per rule, then the member TAKE returned.
+ */
+export const FINISH = script(`
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local member = ARGV[#ARGV]
+for i = 1, #KEYS do
+  if redis.call('ZADD', KEYS[i], 'XX', 'CH', now, member) == 1 then
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i]))
+  end
+end
+return 1
 `);
 
 /** KEYS[1] pause key; ARGV ms. Extends a pause, never shortens one. */

@@ -23,14 +23,18 @@ export async function offerLoad(options: LoadOptions): Promise<number[]> {
   return Promise.all(
     Array.from({ length: options.requests }, async (_, i) => {
       const limiter = options.limiters[i % options.limiters.length]!;
-      await limiter.acquire({ scope: options.scope, path });
-      const response = await fetch(`${options.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      await response.arrayBuffer();
-      return response.status;
+      const permit = await limiter.acquire({ scope: options.scope, path });
+      try {
+        const response = await fetch(`${options.baseUrl}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        await response.arrayBuffer();
+        return response.status;
+      } finally {
+        permit?.done();
+      }
     }),
   );
 }

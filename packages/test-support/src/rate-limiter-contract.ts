@@ -5,7 +5,7 @@
  * pending" cannot be a slow machine, and one that should pass would time the test out if it
  * waited.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 interface Scope {
   readonly baseUrl: string;
@@ -16,8 +16,12 @@ interface Request {
   readonly scope: Scope;
   readonly path: string;
 }
+export interface PermitUnderTest {
+  done(): void;
+}
 export interface LimiterUnderTest {
-  acquire(request: Request, signal?: AbortSignal): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a limiter of your own may be an async function returning nothing
+  acquire(request: Request, signal?: AbortSignal): Promise<PermitUnderTest | void>;
   pause(request: Request, ms: number): void;
   close?(): Promise<void>;
 }
@@ -44,7 +48,8 @@ const ANY = { scope: SCOPE, path: '/api/topstep-sim/Account/search' };
 const BARS = { scope: SCOPE, path: '/api/topstep-sim/History/retrieveBars' };
 /** Longer than any test: a request waiting for it is still waiting when the test looks. */
 const LONG_MS = 600_000;
-const tick = () => new Promise((resolve) => setTimeout(resolve, 150));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = () => sleep(150);
 
 /** A promise's state without waiting for it. */
 function track(promise: Promise<unknown>) {
@@ -99,6 +104,23 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       for (let i = 3; i < admittedAt.length; i += 1) {
         expect(admittedAt[i]! - admittedAt[i - 3]!).toBeGreaterThanOrEqual(windowMs);
       }
+    });
+
+    it('counts a place from when its request is over, not when it left (transit never leaks a 429)', async () => {
+      const windowMs = 2_000;
+      const limiter = await open([{ limit: 1, windowMs }], 0);
+      const inFlight = await limiter.acquire(ANY);
+      // A slow request: over half a window after it left. The server counted it when it
+      // arrived, somewhere in between, so the next request waits a window from the end.
+      await sleep(windowMs / 2);
+      inFlight?.done();
+      inFlight?.done(); // twice does nothing
+      const next = track(limiter.acquire(ANY));
+      // A window after it left, half a window before its place frees.
+      await sleep((windowMs * 3) / 4);
+      expect(next.settled).toBe(false);
+      await vi.waitFor(() => expect(next.settled).toBe(true), { timeout: windowMs * 2, interval: 50 });
+      expect(next.error).toBeUndefined();
     });
 
     it('serves waiters first in, first out', async () => {
