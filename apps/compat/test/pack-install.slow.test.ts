@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type StartedProcess, startProcess } from '@testmax/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, runOk } from '../src/exec.js';
 import { packAll } from '../src/pack.js';
@@ -237,40 +237,24 @@ describe('installed from the packed tarballs, outside the workspace', () => {
 
 describe.runIf(has('@testmax/cli') && has('@testmax/mock-server'))('the installed bins', () => {
   const bin = (name: string) => join(project, 'node_modules', '.bin', name);
-  let mock: ChildProcess | undefined;
+  let mock: StartedProcess | undefined;
   let mockUrl: string;
 
   beforeAll(async () => {
     // The bin's shebang is `#!/usr/bin/env node`: it runs on whichever Node is first on PATH,
     // which is how the Node 24 run exercises it too.
-    const child = spawn(bin('testmax-mock'), ['--port', '0'], {
+    mock = await startProcess({
+      command: bin('testmax-mock'),
+      args: ['--port', '0'],
       cwd: project,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: /(https?:\/\/127\.0\.0\.1:\d+)/,
     });
-    mock = child;
-    mockUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const match = /https?:\/\/127\.0\.0\.1:\d+/.exec(out);
-        if (match) resolve(match[0]);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`testmax-mock exited with ${code} before listening:\n${out}`)),
-      );
-      child.once('error', reject);
-    });
+    mockUrl = mock.ready;
   });
 
   afterAll(async () => {
-    if (!mock || mock.exitCode !== null) return;
-    const exited = new Promise((resolve) => mock?.once('exit', resolve));
-    mock.kill('SIGTERM');
-    await exited;
+    await mock?.stop();
   });
 
   const cli = (args: string[], input?: string) =>
