@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deadUrl } from '@testmax/test-support/loopback';
 import { type StartedProcess, startProcess } from '@testmax/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, runOk } from '../src/exec.js';
@@ -283,7 +284,7 @@ describe.runIf(has('@testmax/cli') && has('@testmax/mock-server'))('the installe
   });
 
   it('testmax ping against a port nobody listens on fails with exit code 5', async () => {
-    const closed = await closedPortUrl();
+    const closed = await deadUrl();
     const result = await cli(['ping', '--base-url', closed]);
     expect(result.code).toBe(5);
     expect(result.stderr).not.toMatch(/\n\s+at /); // one clear line, no stack trace
@@ -311,14 +312,3 @@ describe.runIf(has('@testmax/cli') && has('@testmax/mock-server'))('the installe
     },
   );
 });
-
-/** A loopback URL on a port that was free a moment ago: connecting to it is refused. */
-async function closedPortUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}`;
-}

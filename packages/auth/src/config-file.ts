@@ -54,9 +54,12 @@ function settingsOf(record: Record<string, unknown>, path: string, where: string
     const meant = meantKey(key);
     if (meant === undefined) continue;
     // The key's name is the user's own typing, never a secret: it is safe to repeat.
-    throw new ConfigError(`The config file ${path} has "${key.slice(0, 40)}"${where}, which is not a setting`, {
-      advice: `write it as "${meant}" (the settings are ${KEYS.join(', ')})`,
-    });
+    throw new ConfigError(
+      `The config file ${path} has "${key.slice(0, 40)}"${where}, which is not a setting`,
+      {
+        advice: `write it as "${meant}" (the settings are ${KEYS.join(', ')})`,
+      },
+    );
   }
   for (const key of KEYS) {
     const value = record[key];

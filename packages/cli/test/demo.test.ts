@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acceptsConnections } from '@testmax/test-support/loopback';
 import { type NodeRunResult, runCommand, runNode } from '@testmax/test-support/run-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from './server.js';
@@ -17,19 +17,6 @@ function demo(args: string[] = [], env: Record<string, string> = {}): Promise<Ru
   return runNode(script, args, {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
     killAfterMs: DEMO_KILL_AFTER_MS,
-  });
-}
-
-/** Whether anything accepts connections at the URL's port. */
-function listening(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }
 
@@ -75,7 +62,7 @@ describe('pnpm demo (scripts/demo.mjs)', () => {
     expect(code).toBe(0);
     const url = simulatorUrl(stdout);
     expect(url).toBeDefined();
-    expect(await listening(url!)).toBe(false);
+    expect(await acceptsConnections(url!)).toBe(false);
     expect(stdout).toContain('The simulator has stopped.');
     expect(stdout).toContain('pnpm demo --keep');
     expect(stdout).not.toContain(`export TESTMAX_API_URL=${url}`);
@@ -119,7 +106,7 @@ describe('pnpm demo --keep', () => {
     expect(code, stdout + stderr).toBe(0);
     expect(pid).toBeDefined();
     const url = simulatorUrl(stdout)!;
-    expect(await listening(url)).toBe(true);
+    expect(await acceptsConnections(url)).toBe(true);
 
     const lines = stdout.split('\n');
     const start = lines.findIndex((line) => line.includes('exactly as they are'));
@@ -155,6 +142,6 @@ describe('pnpm demo --keep', () => {
 
     // Its last line stopped the simulator: the process is gone and the port is free.
     expect(await gone(pid!)).toBe(true);
-    expect(await listening(url)).toBe(false);
+    expect(await acceptsConnections(url)).toBe(false);
   });
 });
