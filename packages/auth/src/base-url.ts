@@ -45,7 +45,21 @@ export function normalizeBaseUrl(value: string, origin = 'baseUrl'): string {
   return withoutTrailingSlashes(url.toString());
 }
 
-/** The one trailing-slash rule: `https://h/api/` and `https://h/api` are the same API. */
+/** The one trailing-slash rule: `https://h/api/` and `https://h/api` are the same API (and `/Account/search/` the same path). */
 export function withoutTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+/**
+ * A test for "is this URL under this API?" (same origin; the base path itself or below it),
+ * with the base parsed once. Only those requests get the bearer: a token must never leak to
+ * another host, or to `/apix` beside `/api`.
+ */
+export function baseUrlMatcher(baseUrl: string): (url: URL) => boolean {
+  const base = new URL(baseUrl);
+  const { origin } = base;
+  const prefix = withoutTrailingSlashes(base.pathname);
+  return (url) =>
+    url.origin === origin &&
+    (prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
 }

@@ -151,10 +151,17 @@ export function parseConfigFile(text: string, path: string): ConfigFileValues {
 /**
  * Read the config file. A missing file is `undefined` unless it was named explicitly
  * (`configPath`, `TESTMAX_CONFIG`): then its absence is an error the user needs to see.
+ * `pathOption` is what the caller's users know the `configPath` option as (`null`: no such option).
  */
-export function readConfigFile(path: string, explicit: boolean): ConfigFileValues | undefined {
+export function readConfigFile(
+  path: string,
+  explicit: boolean,
+  pathOption: string | null = 'configPath',
+): ConfigFileValues | undefined {
   // Only a path the user named can be fixed where they named it; the default one is theirs to mend.
-  const fix = explicit ? 'fix the path in TESTMAX_CONFIG or configPath' : 'make it a JSON file or remove it';
+  const fix = explicit
+    ? `fix the path in TESTMAX_CONFIG${pathOption === null ? '' : ` or ${pathOption}`}`
+    : 'make it a JSON file or remove it';
   let file: RegularFileRead;
   try {
     file = readRegularFileSync(path, { maxBytes: MAX_SETTINGS_FILE_BYTES });

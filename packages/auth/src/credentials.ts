@@ -9,8 +9,8 @@ import {
 } from './config-file.js';
 import { readDotenv } from './dotenv.js';
 import { ConfigError } from './errors.js';
-import { xdgDirectory } from './node-paths.js';
-import type { LoadCredentialsOptions } from './options.js';
+import { configDir } from './node-paths.js';
+import type { LoadCredentialsOptions, OptionNames } from './options.js';
 import { permissionWarning } from './permissions.js';
 import { REDACTED } from './redact.js';
 
@@ -74,6 +74,19 @@ function present(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/**
+ * How messages name an option: as the caller's users know it (`optionNames`), else `standard`;
+ * `null` when the caller offers no such option.
+ */
+function optionName(
+  options: LoadCredentialsOptions,
+  option: keyof OptionNames,
+  standard = `option ${option}`,
+): string | null {
+  const named = options.optionNames?.[option];
+  return named === undefined ? standard : named;
+}
+
 function defaultWarn(message: string): void {
   process.emitWarning(message, { type: 'TestMaxWarning', code: 'TESTMAX_INSECURE_CONFIG' });
 }
@@ -94,7 +107,7 @@ function configLocation(
     const named = present(value);
     if (named) return { path: resolve(cwd, named), explicit: true, namedBy };
   }
-  return { path: join(xdgDirectory(env, 'CONFIG', '.config'), 'testmax', 'config.json'), explicit: false };
+  return { path: join(configDir(env), 'config.json'), explicit: false };
 }
 
 /** The profile asked for, and by what: the option, else TESTMAX_PROFILE in the environment, else in `.env`. */
@@ -105,7 +118,10 @@ function selectProfile(
   dotenvPath: string,
 ): { name: string; source: CredentialSource } | undefined {
   const candidates: [string | undefined, CredentialSource][] = [
-    [options.profile, { origin: 'option', name: 'profile', description: 'option profile' }],
+    [
+      options.profile,
+      { origin: 'option', name: 'profile', description: optionName(options, 'profile') ?? 'option profile' },
+    ],
     [
       env.TESTMAX_PROFILE,
       { origin: 'env', name: 'TESTMAX_PROFILE', description: 'environment variable TESTMAX_PROFILE' },
@@ -186,7 +202,7 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
   const dotenvPath = join(cwd, '.env');
   const dotenv = readDotenv(dotenvPath);
   const config = configLocation(options, env, dotenv, cwd);
-  const file = readConfigFile(config.path, config.explicit);
+  const file = readConfigFile(config.path, config.explicit, optionName(options, 'configPath', 'configPath'));
   if (file) {
     const warning = permissionWarning(config.path);
     if (warning) warn(warning);
@@ -208,7 +224,10 @@ export function resolveCredentials(options: LoadCredentialsOptions = {}): Resolv
     const envName = ENV_NAMES[field];
     const configKey = CONFIG_KEYS[field];
     const candidates: [string | undefined, CredentialSource][] = [
-      [options[field], { origin: 'option', name: field, description: `option ${field}` }],
+      [
+        options[field],
+        { origin: 'option', name: field, description: optionName(options, field) ?? `option ${field}` },
+      ],
       [env[envName], { origin: 'env', name: envName, description: `environment variable ${envName}` }],
       [
         dotenv?.[envName],
@@ -347,7 +366,9 @@ export function profileNames(options: Omit<LoadCredentialsOptions, 'profile'> = 
     const cwd = resolve(options.cwd ?? process.cwd());
     const dotenv = readDotenv(join(cwd, '.env'));
     const config = configLocation(options, env, dotenv, cwd);
-    return Object.keys(readConfigFile(config.path, false)?.profiles ?? {});
+    return Object.keys(
+      readConfigFile(config.path, false, optionName(options, 'configPath', 'configPath'))?.profiles ?? {},
+    );
   } catch {
     return [];
   }

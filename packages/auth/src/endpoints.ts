@@ -12,11 +12,19 @@ export interface Endpoint {
   /** Reads or only touches the session: sending it twice is harmless although it is a POST. */
   readonly readOnly: boolean;
   /**
-   * errorCode 1 and 3 here mean "who are you?", so HTTP 200 with `success: false` and one of
-   * them is a refused token. Elsewhere they mean other things (on ProjectX's `Order/place`, 3 is
+   * errorCode 1 and 3 here mean "who are you?" ({@link isWhoAreYou}), so HTTP 200 with
+   * `success: false` and one of them is a refused token. Elsewhere they mean other things (on ProjectX's `Order/place`, 3 is
    * insufficient funds) and only a bare 401 is a refusal.
    */
   readonly refusesInBody: boolean;
+}
+
+/**
+ * The gateway's "who are you?" error codes (1 and 3): a refused token where the endpoint
+ * `refusesInBody`, refused credentials on the login.
+ */
+export function isWhoAreYou(errorCode: unknown): boolean {
+  return errorCode === 1 || errorCode === 3;
 }
 
 const LOGIN: Endpoint = { auth: 'key', readOnly: true, refusesInBody: false };

@@ -1,4 +1,4 @@
-import type { Endpoint } from './endpoints.js';
+import { type Endpoint, isWhoAreYou } from './endpoints.js';
 import {
   AccountDisabledError,
   ApiError,
@@ -144,7 +144,7 @@ export function readEnvelope(received: Received<'text'>, ctx: Context): Envelope
   const codeText = errorCode === undefined ? 'no error code' : `error ${errorCode}`;
   const said = `${codeText}: ${message ?? ERROR_NAMES[errorCode ?? -1] ?? 'no message'}`;
   const options = { status, ...(errorCode === undefined ? {} : { errorCode }) };
-  const who = errorCode === 1 || errorCode === 3;
+  const who = isWhoAreYou(errorCode);
 
   if (errorCode === 9) {
     throw new SubscriptionRequiredError(

@@ -3,7 +3,8 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from './errors.js';
 import { tokenStoreDir } from './node-paths.js';
-import { looseness } from './permissions.js';
+import { looseFileWarning } from './permissions.js';
+import { writePrivateFile } from './private-file.js';
 import { readRegularFile } from './regular-file.js';
 import { checkGeneration, checkLockTtl, checkTokenRecord, tokenScopeId } from './store-support.js';
 import {
@@ -14,7 +15,6 @@ import {
   scopeRecord,
   settled,
   toStored,
-  writeAtomically,
 } from './token-file.js';
 import type { StoredToken, TokenRecord, TokenScope, TokenStore, TokenStoreLock } from './token-store.js';
 
@@ -94,11 +94,8 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
         reason: 'invalid',
       });
     }
-    const loose = process.platform === 'win32' ? undefined : looseness(found.mode);
-    if (loose) {
-      const mode = (found.mode & 0o777).toString(8);
-      warnOnce(`mode:${file}`, `The token file ${file} is ${loose} (mode ${mode}); run: chmod 600 ${file}`);
-    }
+    const loose = looseFileWarning('The token file', file, found.mode);
+    if (loose) warnOnce(`mode:${file}`, loose);
     const state = parseState(found.text);
     if (!state || tokenScopeId(state.scope) !== id) {
       warnOnce(
@@ -116,7 +113,7 @@ export function fileTokenStore(options: FileTokenStoreOptions = {}): FileTokenSt
         await rm(file, { force: true });
         return;
       }
-      await writeAtomically(file, `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`);
+      await writePrivateFile(file, `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`);
     } catch (error) {
       throw fsError('write', file, error);
     }

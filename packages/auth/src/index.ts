@@ -1,5 +1,5 @@
 export type { TradingAccount } from '@testmax/client';
-export { normalizeBaseUrl } from './base-url.js';
+export { baseUrlMatcher, normalizeBaseUrl, withoutTrailingSlashes } from './base-url.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 export type { Clock } from './clock.js';
 export { createRateLimiter, type RateLimiterOptions } from './create-rate-limiter.js';
@@ -27,6 +27,7 @@ export type {
   FromEnvOptions,
   LifecycleOptions,
   LoadCredentialsOptions,
+  OptionNames,
   RetryOptions,
 } from './options.js';
 export { type PingOptions, type PingResult, ping } from './ping.js';
@@ -49,6 +50,7 @@ export {
   checkLockTtl,
   checkTokenRecord,
   checkTokenScope,
+  normalizeScope,
   rateLimitScopeId,
   storedToken,
   tokenScopeId,

@@ -21,6 +21,14 @@ export function xdgDirectory(env: Env, name: 'CONFIG' | 'STATE', fallback: strin
 }
 
 /**
+ * `$XDG_CONFIG_HOME/testmax`, default `~/.config/testmax`: what the user chose to keep (the
+ * config file; the CLI's saved API keys under `keys/`).
+ */
+export function configDir(env: Env = process.env): string {
+  return join(xdgDirectory(env, 'CONFIG', '.config'), 'testmax');
+}
+
+/**
  * `$XDG_STATE_HOME/testmax`, default `~/.local/state/testmax`: a token is state (it expires
  * and is made again), not configuration. The CLI's token files live there.
  */

@@ -24,7 +24,9 @@ export {
   tokenStoreDir,
 } from './file-token-store.js';
 export * from './index.js';
-export { looseness } from './permissions.js';
+export { configDir } from './node-paths.js';
+export { looseFileWarning, looseness } from './permissions.js';
+export { writePrivateFile } from './private-file.js';
 export {
   type RegularFileRead,
   readRegularFile,

@@ -142,7 +142,19 @@ export interface LoadCredentialsOptions {
    * Default `$TESTMAX_PROFILE` (from the environment, else `.env`); none means the top level.
    */
   profile?: string;
+  /**
+   * How messages name the options above, for a tool that offers them under names of its own
+   * (default `option profile`, `configPath`, …). A CLI passes, say,
+   * `{ profile: 'flag --profile', configPath: null }`: `null` means the tool has no such
+   * setting, so advice does not mention it.
+   */
+  optionNames?: OptionNames;
 }
+
+/** The options of {@link LoadCredentialsOptions} that messages can name. */
+export type OptionNames = Partial<
+  Record<'userName' | 'apiKey' | 'accountName' | 'baseUrl' | 'profile' | 'configPath', string | null>
+>;
 
 /** Options of `AuthSession.fromEnv`: any session option, plus where to look for credentials. */
 export interface FromEnvOptions

@@ -21,16 +21,29 @@ export function looseness(mode: number): string | undefined {
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-/** A warning text when the config file at `path` is loose (see {@link looseness}), else `undefined`. */
-export function permissionWarning(path: string, platform: string = process.platform): string | undefined {
+/**
+ * The loose-file-mode warning, worded once for every file that holds a secret (`what`: "The
+ * token file"), or `undefined` for a 0600-like mode, and on Windows, whose modes do not mean this.
+ */
+export function looseFileWarning(
+  what: string,
+  path: string,
+  mode: number,
+  platform: string = process.platform,
+): string | undefined {
   if (platform === 'win32') return undefined;
+  const loose = looseness(mode);
+  if (!loose) return undefined;
+  return `${what} ${path} is ${loose} (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}`;
+}
+
+/** The warning for a loose config file at `path` (see {@link looseFileWarning}), else `undefined`. */
+export function permissionWarning(path: string, platform: string = process.platform): string | undefined {
   let mode: number;
   try {
     mode = statSync(path).mode;
   } catch {
     return undefined;
   }
-  const loose = looseness(mode);
-  if (!loose) return undefined;
-  return `The TestMax config file ${path} holds your API key and is ${loose}; run: chmod 600 ${path}`;
+  return looseFileWarning('The TestMax config file', path, mode, platform);
 }

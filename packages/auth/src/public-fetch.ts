@@ -1,11 +1,11 @@
 import { DEFAULT_BASE_URL } from '@testmax/client';
 import { isIdempotent } from './authenticated.js';
-import { normalizeBaseUrl } from './base-url.js';
+import { baseUrlMatcher, normalizeBaseUrl } from './base-url.js';
 import { rebuildResponse } from './buffered-response.js';
 import { endpointOf } from './endpoints.js';
 import { createLog, type Logger } from './logger.js';
 import type { RedirectRule } from './redirect.js';
-import { baseMatcher, type FetchInput, fromFetchArguments } from './request.js';
+import { type FetchInput, fromFetchArguments } from './request.js';
 import { createTransport, send, type TransportOptions } from './send.js';
 
 export interface PublicFetchOptions extends TransportOptions {
@@ -25,7 +25,7 @@ export function createPublicFetch(
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const log = createLog(options.logger, () => []);
   const transport = createTransport(options, log, () => []);
-  const isUnderBase = baseMatcher(baseUrl);
+  const isUnderBase = baseUrlMatcher(baseUrl);
   return async (input, init) => {
     const request = await fromFetchArguments(input, init, baseUrl);
     const { url, method } = request;

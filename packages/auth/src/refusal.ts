@@ -4,6 +4,7 @@
  * whose JSON body says `success: false` with errorCode 1 or 3.
  */
 import { OverLimit, readCapped } from './body-limit.js';
+import { isWhoAreYou } from './endpoints.js';
 
 const decoder = new TextDecoder();
 
@@ -62,7 +63,7 @@ export function isRefusal(
       success?: unknown;
       errorCode?: unknown;
     };
-    return parsed.success === false && (parsed.errorCode === 1 || parsed.errorCode === 3);
+    return parsed.success === false && isWhoAreYou(parsed.errorCode);
   } catch {
     return false;
   }

@@ -155,16 +155,3 @@ export function fromClientRequest(request: Request, baseUrl: string): Promise<Ap
     signal: made.signal,
   });
 }
-
-/**
- * A test for "is this URL under the session's API?", with the base parsed once. Only those
- * requests get the bearer: a token must never leak to another host.
- */
-export function baseMatcher(baseUrl: string): (url: URL) => boolean {
-  const base = new URL(baseUrl);
-  const { origin } = base;
-  const prefix = base.pathname.replace(/\/+$/, '');
-  return (url) =>
-    url.origin === origin &&
-    (prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
-}

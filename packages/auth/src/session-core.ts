@@ -5,6 +5,7 @@
  */
 import type { TransportConfig } from './attempt.js';
 import { authenticated } from './authenticated.js';
+import { baseUrlMatcher } from './base-url.js';
 import { type Endpoint, endpointOf } from './endpoints.js';
 import { type Envelope, REFUSED, readEnvelope, tokenFrom } from './envelope.js';
 import { ApiError, TokenExpiredError } from './errors.js';
@@ -12,7 +13,7 @@ import { type KeeperServer, loggedOutError, TokenKeeper } from './keeper.js';
 import { createLog, type LogFn } from './logger.js';
 import { type AuthSessionOptions, resolveLifecycle } from './options.js';
 import type { RedirectRule } from './redirect.js';
-import { type ApiRequest, baseMatcher, jsonRequest } from './request.js';
+import { type ApiRequest, jsonRequest } from './request.js';
 import { createTransport, send } from './send.js';
 import { sessionLimiter } from './session-limiter.js';
 import { StoreLink } from './store-link.js';
@@ -135,7 +136,7 @@ export function createCore(
     keeper: undefined as unknown as TokenKeeper, // set just below: the keeper's server needs the core
     api: { ...other, limiter: sessionLimiter(options.rateLimit, scope, clock, log) },
     other,
-    isUnderBase: baseMatcher(scope.baseUrl),
+    isUnderBase: baseUrlMatcher(scope.baseUrl),
     log,
     secrets: given.secrets,
   };

@@ -137,6 +137,7 @@ export class AuthSession {
       accountName,
       baseUrl,
       profile,
+      optionNames,
       ...sessionOptions
     } = options;
     const found = loadSessionCredentials({
@@ -149,6 +150,7 @@ export class AuthSession {
       accountName,
       baseUrl,
       profile,
+      optionNames,
     });
     return new AuthSession({ ...sessionOptions, ...found });
   }

@@ -18,7 +18,8 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  */
 export function tokenScopeId(scope: TokenScope): string {
   checkTokenScope(scope);
-  return JSON.stringify(['token', baseOf(scope), userOf(scope), scope.profile ?? '']);
+  const { baseUrl, userName, profile } = normalizeScope(scope);
+  return JSON.stringify(['token', baseUrl, userName, profile]);
 }
 
 /**
@@ -27,7 +28,8 @@ export function tokenScopeId(scope: TokenScope): string {
  */
 export function rateLimitScopeId(request: RateLimitedRequest): string {
   checkTokenScope(request?.scope);
-  return JSON.stringify(['rate', baseOf(request.scope), userOf(request.scope)]);
+  const { baseUrl, userName } = normalizeScope(request.scope);
+  return JSON.stringify(['rate', baseUrl, userName]);
 }
 
 export function checkTokenScope(scope: TokenScope): void {
@@ -75,12 +77,17 @@ export function checkLockTtl(ttlMs: number): void {
   }
 }
 
-function baseOf(scope: TokenScope): string {
-  return withoutTrailingSlashes(scope.baseUrl.trim());
-}
-
-function userOf(scope: TokenScope): string {
-  return scope.userName.trim().toLowerCase();
+/**
+ * A scope as stores compare it: the base URL trimmed and without trailing slashes, the user
+ * name trimmed and in lower case (the API matches e-mail addresses without case), no profile
+ * as `''`. For anything else keyed by whose it is (the CLI's saved API keys).
+ */
+export function normalizeScope(scope: TokenScope): { baseUrl: string; userName: string; profile: string } {
+  return {
+    baseUrl: withoutTrailingSlashes(scope.baseUrl.trim()),
+    userName: scope.userName.trim().toLowerCase(),
+    profile: scope.profile ?? '',
+  };
 }
 
 /**

@@ -3,8 +3,6 @@
  * how it is read back, written (atomically, 0600 from creation) and locked, and how a failure
  * of the file system is told.
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
 import { StoreError } from './errors.js';
 import { storedToken } from './store-support.js';
 import type { StoredToken, TokenScope } from './token-store.js';
@@ -42,25 +40,6 @@ export function toStored(token: FileState['token']): StoredToken | undefined {
     { token: token.value, receivedAt: token.receivedAt, refused: token.refused },
     token.generation,
   );
-}
-
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    // 'wx' with the mode: created 0600 (the umask can only take bits away), never chmod-ed
-    // later, so there is no moment at which another user could open it.
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => {});
-    throw error;
-  }
 }
 
 export function parseState(text: string): FileState | undefined {

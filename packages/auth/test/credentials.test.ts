@@ -9,6 +9,7 @@ import {
   ConfigError,
   checkKeyDestination,
   loadCredentials,
+  looseFileWarning,
   resolveCredentials,
 } from '../src/node.js';
 import { addSecret, rejectionOf, showError, showValue } from './helpers/capture.js';
@@ -192,7 +193,7 @@ describe('bad files and missing credentials', () => {
       ['userName', 'username'],
       ['apikey', 'api_key'],
       ['Account-Name', 'account_name'],
-    ]) {
+    ] as const) {
       writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG, [key]: 'http://127.0.0.1:4010' });
       const error = loadError();
       expect(error.reason).toBe('invalid');
@@ -268,6 +269,34 @@ describe('resolveCredentials: the chain without requirements', () => {
   });
 });
 
+describe('optionNames: messages in the terms of the tool that offers the options', () => {
+  const names = { optionNames: { profile: 'flag --profile', userName: 'flag --username', configPath: null } };
+  it('names an option as the tool does, and leaves out one it does not offer', () => {
+    const error = loadError({ TESTMAX_CONFIG: join(root, 'missing.json') }, names);
+    expect(error.summary).toBe(`The config file ${join(root, 'missing.json')} does not exist.`);
+    expect(error.advice).toBe('fix the path in TESTMAX_CONFIG');
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG });
+    const unknown = loadError({}, { ...names, profile: 'live' });
+    expect(unknown.summary).toContain('No profile "live" (from flag --profile)');
+    const found = resolveCredentials({
+      env: { XDG_CONFIG_HOME: xdg, HOME: join(root, 'home') },
+      cwd,
+      onWarning: () => {},
+      userName: 'me@x.com',
+      ...names,
+    });
+    expect(found.source.userName?.description).toBe('flag --username');
+  });
+
+  it("keeps the SDK's own names by default", () => {
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG });
+    expect(loadError({}, { profile: 'live' }).summary).toContain('(from option profile)');
+    expect(loadError({ TESTMAX_CONFIG: join(root, 'missing.json') }).advice).toBe(
+      'fix the path in TESTMAX_CONFIG or configPath',
+    );
+  });
+});
+
 describe('file permissions', () => {
   it.each([0o644, 0o640, 0o604])(
     'warns about a config file with mode %o, naming the file and chmod 600',
@@ -280,6 +309,18 @@ describe('file permissions', () => {
       expect(warnings[0]).not.toContain(KEY_CONFIG);
     },
   );
+
+  it('words it as every secret file is warned about: what, where, how loose, the fix; not on Windows', () => {
+    writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG }, 0o644);
+    expect(load().warnings).toEqual([
+      `The TestMax config file ${configPath} is readable by group and others (mode 644); run: chmod 600 ${configPath}`,
+    ]);
+    expect(looseFileWarning('The token file', '/t', 0o100604)).toBe(
+      'The token file /t is readable by others (mode 604); run: chmod 600 /t',
+    );
+    expect(looseFileWarning('The token file', '/t', 0o100644, 'win32')).toBeUndefined();
+    expect(looseFileWarning('The token file', '/t', 0o100600)).toBeUndefined();
+  });
 
   it('says nothing about a 0600 file', () => {
     writeConfig({ username: 'a@b.c', api_key: KEY_CONFIG }, 0o600);

@@ -15,7 +15,7 @@ import { startProcess } from '@testmax/test-support/processes';
 import { runNode } from '@testmax/test-support/run-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../src/index.js';
-import { fileTokenStore, tokenStoreDir } from '../src/node.js';
+import { configDir, fileTokenStore, tokenStoreDir } from '../src/node.js';
 
 const WORKER = join(import.meta.dirname, 'fixtures', 'store-worker.mjs');
 const SCOPE = { baseUrl: 'http://127.0.0.1:4010', userName: 'fleet@example.com' };
@@ -88,6 +88,12 @@ describe('fileTokenStore: files', () => {
       '/home/u/.local/state/testmax',
     );
     expect(tokenStoreDir({ HOME: '/home/u' })).toBe('/home/u/.local/state/testmax');
+  });
+
+  it('configDir: $XDG_CONFIG_HOME/testmax, else ~/.config/testmax, with %USERPROFILE% where HOME is unset', () => {
+    expect(configDir({ XDG_CONFIG_HOME: '/x/config', HOME: '/home/u' })).toBe('/x/config/testmax');
+    expect(configDir({ XDG_CONFIG_HOME: 'rel', HOME: '/home/u' })).toBe('/home/u/.config/testmax');
+    expect(configDir({ HOME: ' ', USERPROFILE: '/users/u' })).toBe('/users/u/.config/testmax');
   });
 
   it('uses the default directory when given no path', async () => {

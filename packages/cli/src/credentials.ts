@@ -2,6 +2,7 @@ import {
   ConfigError,
   type CredentialSource,
   normalizeBaseUrl,
+  type OptionNames,
   type ResolvedCredentials,
   resolveCredentials,
 } from '@testmax/auth/node';
@@ -33,13 +34,18 @@ export interface Chain {
   resolved: ResolvedCredentials;
 }
 
-const FLAG_NAMES = {
-  userName: '--username',
-  apiKey: '--api-key-stdin',
-  baseUrl: '--base-url',
-  accountName: '',
-  profile: '--profile',
-};
+/**
+ * The chain's options as the CLI offers them, for the SDK's messages and `status`'s sources. The
+ * config file has no flag: TESTMAX_CONFIG names it, so advice must not mention `configPath`.
+ */
+const OPTION_NAMES = {
+  userName: 'flag --username',
+  apiKey: 'flag --api-key-stdin',
+  baseUrl: 'flag --base-url',
+  accountName: null,
+  profile: 'flag --profile',
+  configPath: null,
+} satisfies OptionNames;
 
 /**
  * The credentials chain (flags → env → .env → config), read by `resolveCredentials` from
@@ -68,6 +74,7 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     ...(flags.userName ? { userName: flags.userName } : {}),
     ...(context.globals.baseUrl !== undefined ? { baseUrl: context.globals.baseUrl } : {}),
     ...(context.globals.profile !== undefined ? { profile: context.globals.profile } : {}),
+    optionNames: OPTION_NAMES,
     onWarning: (message: string) => {
       if (!warnings.has(message)) {
         warnings.add(message);
@@ -80,34 +87,31 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
     credentials = resolveCredentials(base);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    // `configPath` is the SDK's option; the CLI's way to name the file is TESTMAX_CONFIG.
-    // … nor is its option `profile`: here it is the --profile flag.
-    const advice = error.advice?.replace(' or configPath', '');
-    const what = error.summary.replaceAll('from option profile', 'from flag --profile');
+    // Its messages already name the CLI's flags and variables (`optionNames`).
     throw new CliError(
       ExitCode.usage,
-      what,
-      sdkAdvice({ advice }) ?? 'Fix the setting it names, or unset it.',
+      error.summary,
+      sdkAdvice(error) ?? 'Fix the setting it names, or unset it.',
       {
         cause: error,
       },
     );
   }
 
-  const sourced = (field: keyof typeof FLAG_NAMES, value: string | undefined, source?: CredentialSource) => {
+  const sourced = (value: string | undefined, source?: CredentialSource) => {
     if (value === undefined || !source) return undefined;
-    return describe(field, value, source);
+    return describe(value, source);
   };
-  const baseUrl = sourced('baseUrl', credentials.baseUrl, credentials.source.baseUrl) ?? {
+  const baseUrl = sourced(credentials.baseUrl, credentials.source.baseUrl) ?? {
     value: DEFAULT_BASE_URL,
     from: 'default',
     origin: 'default' as const,
   };
   context.baseUrl = baseUrl.value;
-  const userName = sourced('userName', credentials.userName, credentials.source.userName);
-  const apiKey = sourced('apiKey', credentials.apiKey, credentials.source.apiKey);
-  const accountName = sourced('accountName', credentials.accountName, credentials.source.accountName);
-  const profile = sourced('profile', credentials.profile, credentials.source.profile);
+  const userName = sourced(credentials.userName, credentials.source.userName);
+  const apiKey = sourced(credentials.apiKey, credentials.source.apiKey);
+  const accountName = sourced(credentials.accountName, credentials.source.accountName);
+  const profile = sourced(credentials.profile, credentials.source.profile);
   if (apiKey) context.output.addSecret(apiKey.value);
   return {
     baseUrl,
@@ -120,11 +124,9 @@ export function readChain(context: Context, flags: { userName?: string } = {}): 
   };
 }
 
-function describe(field: keyof typeof FLAG_NAMES, value: string, source: CredentialSource): Sourced {
-  if (source.origin === 'option') {
-    return { value, from: `flag ${FLAG_NAMES[field]}`, origin: 'flag' };
-  }
-  const origin = source.origin;
+function describe(value: string, source: CredentialSource): Sourced {
+  // The chain described an option in the CLI's terms ("flag --username", `OPTION_NAMES`).
+  const origin = source.origin === 'option' ? 'flag' : source.origin;
   return {
     value,
     from: source.description,

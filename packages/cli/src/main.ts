@@ -2,7 +2,7 @@ import { type Command, CommanderError } from 'commander';
 import type { Context, Input } from './context.js';
 import { defaultHint, describeError, type ErrorReport } from './describe-error.js';
 import { ExitCode, type ExitCodeValue, PromptCancelled } from './exit-codes.js';
-import { Output } from './output.js';
+import { Output, type OutputStreams } from './output.js';
 import { buildProgram, type CommandName, type CommandUsageError } from './program.js';
 import { usageMessage } from './usage.js';
 import { packageVersion } from './version.js';
@@ -31,6 +31,8 @@ export interface MainOptions {
   cwd?: string;
   /** What prompts and `--api-key-stdin` read; default stdin. */
   input?: Input;
+  /** Where output and prompts go; default stdout and stderr. */
+  streams?: OutputStreams;
 }
 
 /** Run the CLI; resolves to the exit code, never rejects. */
@@ -43,11 +45,14 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<E
   // Until commander has parsed the line, guess the mode from the raw words, so even a usage
   // error is reported as JSON when --json was asked for.
   const raw = argv.slice(2);
-  let output = new Output({ json: raw.includes('--json'), debug: raw.includes('--debug') || envDebug, env });
+  let output = new Output(
+    { json: raw.includes('--json'), debug: raw.includes('--debug') || envDebug, env },
+    options.streams,
+  );
   let context: Context | undefined;
 
   const program = buildProgram(packageVersion(), async (name, commandOptions, globals, args) => {
-    output = new Output({ json: globals.json, debug: globals.debug || envDebug, env });
+    output = new Output({ json: globals.json, debug: globals.debug || envDebug, env }, options.streams);
     context = {
       globals,
       output,

@@ -46,6 +46,11 @@ export class Output {
     this.stdoutCodes = colourOut ? PAINT_CODES : NO_CODES;
   }
 
+  /** Where prompts write their question: stderr, so stdout stays the command's result. */
+  get promptStream(): NodeJS.WritableStream {
+    return this.streams.stderr;
+  }
+
   /**
    * Register a key or token: it is masked in every message, warning, debug line and JSON
    * document, as a last line of defence should any text ever quote one.

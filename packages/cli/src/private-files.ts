@@ -2,8 +2,8 @@ import { constants } from 'node:fs';
 import { chmod, lstat, open } from 'node:fs/promises';
 
 // The rules for the CLI's private directories (the token cache, the --insecure-storage key
-// files): one place, used by both. What a loose mode allows is the SDK's rule (`looseness`).
-export { looseness } from '@testmax/auth/node';
+// files): one place, used by both. What a loose mode allows, and the warning about it, is the
+// SDK's rule (`looseFileWarning`).
 
 const symlinkError = () => Object.assign(new Error('symbolic link'), { code: 'ELOOP' });
 

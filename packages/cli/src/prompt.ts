@@ -14,13 +14,10 @@ export async function readAllStdin(stdin: Input): Promise<string> {
 /**
  * Ask for a secret on the terminal without echoing it: raw mode, so the line discipline never
  * prints the characters, and we print nothing for them either (no asterisks: their count would
- * reveal the key's length). The prompt goes to stderr so stdout stays clean.
+ * reveal the key's length). The prompt goes to stderr (the Output's, `promptStream`) so stdout
+ * stays clean.
  */
-export function promptHidden(
-  question: string,
-  stdin: Input,
-  stderr: NodeJS.WritableStream = process.stderr,
-): Promise<string> {
+export function promptHidden(question: string, stdin: Input, stderr: NodeJS.WritableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = '';
     const wasRaw = stdin.isRaw === true;
@@ -88,7 +85,7 @@ export function promptHidden(
 export async function promptVisible(
   question: string,
   stdin: Input,
-  stderr: NodeJS.WritableStream = process.stderr,
+  stderr: NodeJS.WritableStream,
 ): Promise<string> {
   const rl = createInterface({ input: stdin, output: stderr, terminal: true });
   try {
@@ -101,11 +98,15 @@ export async function promptVisible(
 /** The key for `login`: from a pipe with `--api-key-stdin`, else typed at a hidden prompt. */
 export async function readApiKey(
   stdin: Input,
-  options: { fromStdin: boolean; userName: string },
+  options: { fromStdin: boolean; userName: string; stderr: NodeJS.WritableStream },
 ): Promise<string> {
   let key: string;
   if (stdin.isTTY) {
-    key = await promptHidden(`API key for ${oneLine(options.userName)} (input hidden): `, stdin);
+    key = await promptHidden(
+      `API key for ${oneLine(options.userName)} (input hidden): `,
+      stdin,
+      options.stderr,
+    );
   } else if (options.fromStdin) {
     key = await readAllStdin(stdin);
   } else {

@@ -69,27 +69,34 @@ export async function dropSaved(prepared: Prepared, userName: string): Promise<v
   await prepared.store.delete(scopeOf(prepared, userName)).catch(() => false);
 }
 
-/** Exit 4: there is no token and no key to log in with. */
-export function notLoggedIn(message: string): CliError {
-  return new CliError(
-    ExitCode.notLoggedIn,
-    message,
-    'Run `testmax login` (or set TESTMAX_USERNAME and TESTMAX_API_KEY to log in automatically).',
-  );
+const LOGIN_OR_ENV_HINT =
+  'Run `testmax login` (or set TESTMAX_USERNAME and TESTMAX_API_KEY to log in automatically).';
+
+/** Exit 4: there is no token and no key to log in with. `hint`: what to do, when the caller knows better. */
+export function notLoggedIn(message: string, hint = LOGIN_OR_ENV_HINT): CliError {
+  return new CliError(ExitCode.notLoggedIn, message, hint);
 }
 
-/** Exit 3: a saved token exists but cannot authenticate (refused by the server, or expired). */
-export function tokenRejected(message: string, keyConfigured = false): CliError {
+/**
+ * Exit 3: a saved token exists but cannot authenticate (refused by the server, or expired).
+ * The hint says how to log in again: with the configured key (`keyConfigured`), or `hint`.
+ */
+export function tokenRejected(
+  message: string,
+  { keyConfigured = false, hint }: { keyConfigured?: boolean; hint?: string } = {},
+): CliError {
   return new CliError(
     ExitCode.authFailed,
     message,
-    keyConfigured
-      ? 'Run `testmax login`, or `testmax token` to log in again with the configured key.'
-      : 'Run `testmax login` (or set TESTMAX_USERNAME and TESTMAX_API_KEY to log in automatically).',
+    hint ??
+      (keyConfigured
+        ? 'Run `testmax login`, or `testmax token` to log in again with the configured key.'
+        : LOGIN_OR_ENV_HINT),
   );
 }
 
-const refusedMessage = (user: string) =>
+/** Why exit 3, when the server refused the saved token (which is then dropped). */
+export const refusedMessage = (user: string) =>
   `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`;
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFieldsBody, buildFieldsQuery } from '../dist/api/fields.js';
 import { layoutJson } from '../dist/api/json-text.js';
+import { resolveTarget } from '../dist/api/target.js';
 import { judge } from '../dist/api/verdict.js';
 
 const noFiles = async (path: string) => `<contents of ${path}>`;
@@ -109,5 +110,33 @@ describe('exit codes of an answer', () => {
   ])('HTTP %i %s → exit %i', (status, body, exitCode) => {
     const verdict = judge('POST Account/search', status, '', body);
     expect(verdict.ok ? 0 : verdict.exitCode).toBe(exitCode);
+  });
+});
+
+describe("a full URL: under the base URL by the session's own rule (where its bearer goes)", () => {
+  it('takes the URL however it is spelt, as long as it is the same API', () => {
+    const base = 'https://api.example.com/api';
+    for (const url of [
+      'https://api.example.com/api/Account/search?x=1',
+      'HTTPS://API.EXAMPLE.COM/api/Account/search?x=1',
+      'https://api.example.com:443/api/Account/search/?x=1',
+    ]) {
+      expect(resolveTarget(url, base), url).toMatchObject({ path: '/Account/search', query: '?x=1' });
+    }
+    expect(resolveTarget('http://127.0.0.1:4010/Status/ping', 'http://127.0.0.1:4010/').path).toBe(
+      '/Status/ping',
+    );
+  });
+
+  it('refuses another host, a sibling path, or a path that climbs out of the base', () => {
+    const base = 'https://api.example.com/api';
+    for (const url of [
+      'https://evil.example/api/Account/search',
+      'https://api.example.com/apix/Account/search',
+      'https://api.example.com/api/../Account/search',
+      'http://api.example.com/api/Account/search',
+    ]) {
+      expect(() => resolveTarget(url, base), url).toThrow(/takes a path under the base URL/);
+    }
   });
 });

@@ -70,7 +70,9 @@ describe('without a keychain (no D-Bus session)', () => {
     await expireSavedTokens();
     const result = await fixture.sandbox.run(['accounts'], { env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`run: chmod 600 ${file}`);
+    expect(result.stderr).toContain(
+      `the API key file ${file} is readable by group and others (mode 644); run: chmod 600 ${file}`,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { baseUrlMatcher, withoutTrailingSlashes } from '@testmax/auth';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { OPERATIONS, type Operation } from '../generated/operations.js';
 import { suggestion } from '../usage.js';
@@ -44,15 +45,16 @@ export function knownPaths(): string[] {
 export function resolveTarget(argument: string, baseUrl: string): Target {
   let rest = argument.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) {
-    const prefix = `${baseUrl.replace(/\/+$/, '')}/`;
-    if (!rest.startsWith(prefix)) {
+    // The session's own rule for where its bearer goes: `baseUrlMatcher`.
+    const url = URL.canParse(rest) ? new URL(rest) : undefined;
+    if (!url || !baseUrlMatcher(baseUrl)(url)) {
       throw new CliError(
         ExitCode.usage,
         `testmax api takes a path under the base URL (${baseUrl}), such as Account/search; the URL given is not under it.`,
         'To call another server, pass --base-url (or set TESTMAX_API_URL).',
       );
     }
-    rest = rest.slice(prefix.length);
+    rest = `${url.pathname.slice(withoutTrailingSlashes(new URL(baseUrl).pathname).length)}${url.search}`;
   }
   const queryAt = rest.indexOf('?');
   const query = queryAt >= 0 ? rest.slice(queryAt) : '';
@@ -66,7 +68,7 @@ export function resolveTarget(argument: string, baseUrl: string): Target {
       `Known paths: ${knownPaths().join(', ')} (see \`testmax api --help\`).`,
     );
   }
-  path = path.replace(/\/+$/, '');
+  path = withoutTrailingSlashes(path);
   const refused = SESSION_PATHS[path.toLowerCase()];
   if (refused) {
     throw new CliError(

@@ -36,7 +36,7 @@ export async function run(context: Context, options: LoginOptions): Promise<void
     if (missing.userName || missing.apiKey) throw nothingToLogInWith(missing, chain.searched);
   }
   if (!userName) {
-    userName = await promptVisible('TestMax user name (e-mail): ', input);
+    userName = await promptVisible('TestMax user name (e-mail): ', input, output.promptStream);
     userFrom = 'typed at the prompt';
     if (!userName)
       throw new CliError(ExitCode.usage, 'No user name was entered.', 'Pass --username <email>.');
@@ -47,7 +47,11 @@ export async function run(context: Context, options: LoginOptions): Promise<void
   const keyConfigured = !options.apiKeyStdin && chainKeyFits(userName);
   if (!keyConfigured) {
     keyFrom = input.isTTY ? 'typed at the prompt' : 'read from standard input';
-    apiKey = await readApiKey(input, { fromStdin: options.apiKeyStdin === true, userName });
+    apiKey = await readApiKey(input, {
+      fromStdin: options.apiKeyStdin === true,
+      userName,
+      stderr: output.promptStream,
+    });
     output.addSecret(apiKey);
   } else {
     apiKey = chain.apiKey!.value;

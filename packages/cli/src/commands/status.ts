@@ -3,10 +3,10 @@ import { createSession, prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import type { Sourced } from '../credentials.js';
 import { describeError } from '../describe-error.js';
-import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { CliError, type ExitCodeValue } from '../exit-codes.js';
 import { formatLocalTime, formatRelative } from '../format.js';
 import { describeHome } from '../keychain/saved-keys.js';
-import { ensureSaved, readSaved } from '../saved-token.js';
+import { ensureSaved, notLoggedIn, readSaved, tokenRejected } from '../saved-token.js';
 
 type ServerVerdict =
   | { state: 'accepted'; renewed: boolean }
@@ -115,22 +115,12 @@ export async function run(context: Context): Promise<void> {
     (chain.apiKey || saved) && user
       ? ' (with the key configured, `testmax token` also logs in by itself)'
       : '';
-  if (!cached) {
-    throw new CliError(ExitCode.notLoggedIn, 'Not logged in.', `Run \`testmax login\`${automatic}.`);
-  }
-  if (expired) {
-    throw new CliError(
-      ExitCode.authFailed,
-      'The saved session token has expired.',
-      `Run \`testmax login\`${automatic}.`,
-    );
-  }
+  // The exit codes of the saved-token decision; status keeps the token (it only reports).
+  const hint = `Run \`testmax login\`${automatic}.`;
+  if (!cached) throw notLoggedIn('Not logged in.', hint);
+  if (expired) throw tokenRejected('The saved session token has expired.', { hint });
   if (verdict?.state === 'refused') {
-    throw new CliError(
-      ExitCode.authFailed,
-      'The server refused the saved session token (expired or revoked).',
-      `Run \`testmax login\`${automatic}.`,
-    );
+    throw tokenRejected('The server refused the saved session token (expired or revoked).', { hint });
   }
   if (verdict?.state === 'unreachable') {
     throw new CliError(verdict.exitCode, verdict.message, verdict.hint);

@@ -3,7 +3,7 @@ import { createSession, keyForLogin, prepare } from '../cli-session.js';
 import type { Context } from '../context.js';
 import { formatLocalTime, formatRelative } from '../format.js';
 import { chainSources, logIn } from '../login-errors.js';
-import { dropSaved, ensureSaved, tokenRejected, usableSaved } from '../saved-token.js';
+import { dropSaved, ensureSaved, refusedMessage, tokenRejected, usableSaved } from '../saved-token.js';
 
 /**
  * Ask the server whether the saved session token is still good (exit 0) or not (exit 3, and
@@ -25,10 +25,9 @@ export async function run(context: Context): Promise<void> {
   } catch (error) {
     if (saved && error instanceof AuthenticationError) {
       await dropSaved(prepared, user);
-      throw tokenRejected(
-        `The server refused the saved session token for ${user} (expired or revoked); it has been removed.`,
-        (await keyForLogin(prepared)) !== undefined,
-      );
+      throw tokenRejected(refusedMessage(user), {
+        keyConfigured: (await keyForLogin(prepared)) !== undefined,
+      });
     }
     throw error;
   }

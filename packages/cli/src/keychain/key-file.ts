@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readRegularFile } from '@testmax/auth/node';
+import { looseFileWarning, normalizeScope, readRegularFile, writePrivateFile } from '@testmax/auth/node';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { keyFileDir } from '../paths.js';
-import { lockDown, looseness } from '../private-files.js';
+import { lockDown } from '../private-files.js';
 import { type KeyScope, sameScope, scopeId } from './key-scope.js';
 
 /** A key file is a few hundred bytes: anything much bigger is not one. */
@@ -54,12 +53,8 @@ export class KeyFiles {
       this.warn(`ignoring ${file}: it ${read.problem}; remove it, then log in again`);
       return undefined;
     }
-    const loose = looseness(read.mode);
-    if (loose) {
-      this.warn(
-        `the API key file ${file} is ${loose} (mode ${(read.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
-      );
-    }
+    const loose = looseFileWarning('the API key file', file, read.mode);
+    if (loose) this.warn(loose);
     const body = parse(read.text);
     if (!body || !sameScope(scope, { ...body, profile: body.profile ?? undefined })) {
       this.warn(`ignoring ${file}: not a testmax API key file for this user; remove it, then log in again`);
@@ -68,16 +63,12 @@ export class KeyFiles {
     return body.apiKey;
   }
 
-  /**
-   * Write atomically (a reader never sees half a key) with 0600 from creation: `mode` applies
-   * when the temp file is created, before a byte of the key is in it.
-   */
+  /** Write atomically (a reader never sees half a key), 0600 from creation: `writePrivateFile`. */
   async write(scope: KeyScope, apiKey: string): Promise<string> {
     const file = this.fileFor(scope);
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const body: KeyFileBody = {
       version: 1,
-      baseUrl: scope.baseUrl.replace(/\/+$/, ''),
+      baseUrl: normalizeScope(scope).baseUrl,
       userName: scope.userName,
       profile: scope.profile ?? null,
       apiKey,
@@ -85,11 +76,8 @@ export class KeyFiles {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await lockDown(this.dir);
-      await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-      await rename(temp, file);
-      await chmod(file, 0o600);
+      await writePrivateFile(file, `${JSON.stringify(body, null, 2)}\n`);
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => {});
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
       throw new CliError(
         ExitCode.error,

@@ -1,19 +1,14 @@
 import { createHash } from 'node:crypto';
+import { normalizeScope } from '@testmax/auth';
 
-/** Whose API key it is: one saved key per base URL, user and profile. */
+/**
+ * Whose API key it is: one saved key per base URL, user and profile, compared as the token
+ * cache compares scopes (`normalizeScope`: no trailing slash, user name without case).
+ */
 export interface KeyScope {
   baseUrl: string;
   userName: string;
   profile?: string | undefined;
-}
-
-function parts(scope: KeyScope): { baseUrl: string; userName: string; profile: string } {
-  return {
-    baseUrl: scope.baseUrl.replace(/\/+$/, ''),
-    // The API compares user names without case; so does the token cache.
-    userName: scope.userName.trim().toLowerCase(),
-    profile: scope.profile ?? '',
-  };
 }
 
 /**
@@ -22,7 +17,7 @@ function parts(scope: KeyScope): { baseUrl: string; userName: string; profile: s
  * person can see what testmax keeps and remove it by hand.
  */
 export function keychainEntry(scope: KeyScope): { service: string; account: string } {
-  const { baseUrl, userName, profile } = parts(scope);
+  const { baseUrl, userName, profile } = normalizeScope(scope);
   return {
     service: profile ? `testmax:${baseUrl} profile ${profile}` : `testmax:${baseUrl}`,
     account: userName,
@@ -31,7 +26,7 @@ export function keychainEntry(scope: KeyScope): { service: string; account: stri
 
 /** A stable file-name-safe id for the scope: no user name or URL ever needs escaping. */
 export function scopeId(scope: KeyScope): string {
-  const { baseUrl, userName, profile } = parts(scope);
+  const { baseUrl, userName, profile } = normalizeScope(scope);
   return createHash('sha256')
     .update(JSON.stringify(['api-key', baseUrl, userName, profile]))
     .digest('hex')
