@@ -1,11 +1,6 @@
-import { spawn } from 'node:child_process';
+import { type NodeRunResult, runCommand } from '@testmax/test-support/run-node';
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = NodeRunResult;
 
 export interface RunOptions {
   cwd?: string;
@@ -15,32 +10,16 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Run a command without a shell and collect its output; never rejects on a non-zero exit. */
+/**
+ * Run a command without a shell and collect its output; never rejects on a non-zero exit
+ * (test-support's `runCommand`, with this suite's generous default timeout).
+ */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 300_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    if (child.stdin) {
-      // A child that exits without reading its input closes the pipe: not our error to report.
-      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') reject(error);
-      });
-      child.stdin.end(options.input);
-    }
+  return runCommand(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdin: options.input,
+    killAfterMs: options.timeoutMs ?? 300_000,
   });
 }
 

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_ACCOUNTS, DEMO_USER, type MockServer, startMockServer } from '@testmax/mock-server';
-import { CHROMIUM_ARGS, tool } from '@testmax/test-support/tools';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, launchChromium } from '@testmax/test-support/chromium';
+import { tool } from '@testmax/test-support/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserBundle, bundleForBrowser } from '../src/browser-bundle.js';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,33 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acceptsConnections, freeLoopbackPort } from '@testmax/test-support/loopback';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/exec.js';
 import { ROOT } from '../src/workspace.js';
 
 // The commands a clone offers before anything is published, used as the README shows them:
 // `pnpm -s testmax-mock … &` then `kill $!`, and `bin/` on PATH.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Polls (bounded: a port that stays taken fails the test, it never hangs it). */
 async function eventually(check: () => Promise<boolean>, attempts = 100): Promise<boolean> {
@@ -40,7 +21,7 @@ async function eventually(check: () => Promise<boolean>, attempts = 100): Promis
 
 describe('the clone’s own commands', () => {
   it('`pnpm -s testmax-mock --port N &` then `kill $!` (which signals pnpm) frees the port', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     // What `&` starts is pnpm; `kill $!` sends it SIGTERM.
     // A process group of its own, so the test can clean up whatever is left if this fails.
     const pnpm = spawn('pnpm', ['-s', 'testmax-mock', '--port', String(port)], {
@@ -57,7 +38,7 @@ describe('the clone’s own commands', () => {
         await eventually(async () => output.includes(`listening on http://127.0.0.1:${port}`), 300),
       ).toBe(true);
       pnpm.kill('SIGTERM');
-      expect(await eventually(async () => !(await listening(port)))).toBe(true);
+      expect(await eventually(async () => !(await acceptsConnections(port)))).toBe(true);
       // The simulator itself heard it and shut down (its output still reaches the pipe pnpm had).
       expect(await eventually(async () => output.includes('SIGTERM: shutting down'))).toBe(true);
     } finally {
@@ -70,7 +51,7 @@ describe('the clone’s own commands', () => {
   });
 
   it('`export PATH="$PWD/bin:$PATH"` in the clone puts testmax and testmax-mock on PATH', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const log = join(await mkdtemp(join(tmpdir(), 'testmax-path-')), 'mock.log');
     const script = [
       'export PATH="$PWD/bin:$PATH"',
@@ -87,7 +68,7 @@ describe('the clone’s own commands', () => {
       expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n/);
       expect(result.stdout).toContain(`http://127.0.0.1:${port} is up`);
       // `exec` in bin/testmax-mock: `kill $!` reached the simulator, which freed the port.
-      expect(await listening(port)).toBe(false);
+      expect(await acceptsConnections(port)).toBe(false);
       expect(await readFile(log, 'utf8')).toContain('SIGTERM: shutting down');
     } finally {
       await rm(join(log, '..'), { recursive: true, force: true });
@@ -98,7 +79,7 @@ describe('the clone’s own commands', () => {
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     const block = /<!-- example: from-a-clone\b[^>]*-->\n```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
     expect(block).toBeDefined();
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const home = await mkdtemp(join(tmpdir(), 'testmax-readme-'));
     // Waits for the simulator the block started in the background before the next command.
     const script = block!
@@ -121,7 +102,7 @@ describe('the clone’s own commands', () => {
       expect(result.stdout).toContain(`Logged in to http://127.0.0.1:${port} as demo@testmax.local`);
       expect(result.stdout).toContain('SIM-50K-01');
       expect(result.stdout).toContain('the saved token was revoked and deleted');
-      expect(await eventually(async () => !(await listening(port)))).toBe(true);
+      expect(await eventually(async () => !(await acceptsConnections(port)))).toBe(true);
     } finally {
       await rm(home, { recursive: true, force: true });
     }

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deadUrl } from '@testmax/test-support/loopback';
+import { type StartedProcess, startProcess } from '@testmax/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, runOk } from '../src/exec.js';
 import { packAll } from '../src/pack.js';
@@ -237,40 +238,24 @@ describe('installed from the packed tarballs, outside the workspace', () => {
 
 describe.runIf(has('@testmax/cli') && has('@testmax/mock-server'))('the installed bins', () => {
   const bin = (name: string) => join(project, 'node_modules', '.bin', name);
-  let mock: ChildProcess | undefined;
+  let mock: StartedProcess | undefined;
   let mockUrl: string;
 
   beforeAll(async () => {
     // The bin's shebang is `#!/usr/bin/env node`: it runs on whichever Node is first on PATH,
     // which is how the Node 24 run exercises it too.
-    const child = spawn(bin('testmax-mock'), ['--port', '0'], {
+    mock = await startProcess({
+      command: bin('testmax-mock'),
+      args: ['--port', '0'],
       cwd: project,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: /(https?:\/\/127\.0\.0\.1:\d+)/,
     });
-    mock = child;
-    mockUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const match = /https?:\/\/127\.0\.0\.1:\d+/.exec(out);
-        if (match) resolve(match[0]);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`testmax-mock exited with ${code} before listening:\n${out}`)),
-      );
-      child.once('error', reject);
-    });
+    mockUrl = mock.ready;
   });
 
   afterAll(async () => {
-    if (!mock || mock.exitCode !== null) return;
-    const exited = new Promise((resolve) => mock?.once('exit', resolve));
-    mock.kill('SIGTERM');
-    await exited;
+    await mock?.stop();
   });
 
   const cli = (args: string[], input?: string) =>
@@ -299,7 +284,7 @@ describe.runIf(has('@testmax/cli') && has('@testmax/mock-server'))('the installe
   });
 
   it('testmax ping against a port nobody listens on fails with exit code 5', async () => {
-    const closed = await closedPortUrl();
+    const closed = await deadUrl();
     const result = await cli(['ping', '--base-url', closed]);
     expect(result.code).toBe(5);
     expect(result.stderr).not.toMatch(/\n\s+at /); // one clear line, no stack trace
@@ -327,14 +312,3 @@ describe.runIf(has('@testmax/cli') && has('@testmax/mock-server'))('the installe
     },
   );
 });
-
-/** A loopback URL on a port that was free a moment ago: connecting to it is refused. */
-async function closedPortUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}`;
-}

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Browser, type BrowserContext, launchChromium } from '@testmax/test-support/chromium';
 import { tool } from '@testmax/test-support/tools';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SCHEMAS_TAG } from '../scripts/generate-api.mjs';
 import { SDK_PACKAGES } from '../scripts/generate-sdk.mjs';
-import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { checkLinks, externalResources } from './support/links.js';
 import { distDir, docsDir, ensureBuilt, repoRoot } from './support/site.js';
 import { type StaticServer, serveStatic } from './support/static-server.js';
@@ -32,7 +31,7 @@ const PAGES: [path: string, heading: string][] = [
 ];
 
 let server: StaticServer;
-let chromium: LaunchedBrowser;
+let chromium: Browser;
 let context: BrowserContext;
 
 // Debian's Chromium drives every test here: without it they skip loudly on a laptop and fail in CI.
@@ -41,7 +40,7 @@ describe.runIf(browser.available)(`the built site in Chromium${browser.skipNote}
     ensureBuilt();
     server = await serveStatic(distDir);
     chromium = await launchChromium();
-    context = chromium.context;
+    context = await chromium.newContext({ viewport: { width: 1280, height: 800 } });
     await mkdir(screenshots, { recursive: true });
     console.log(`screenshots: ${screenshots}`);
   });

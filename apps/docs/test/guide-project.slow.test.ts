@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_USER, type MockServer, startMockServer } from '@testmax/mock-server';
+import { runCommand } from '@testmax/test-support/run-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Example, examplesIn } from './support/examples.js';
 import { repoRoot } from './support/site.js';
@@ -23,19 +23,8 @@ let guide: Map<string, Example>;
 let setup: Run;
 
 function sh(script: string, cwd: string, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-e', '-c', script], { cwd, env: { ...env, ...extra } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  // Installs and builds included; a hung step is killed, not waited on for ever.
+  return runCommand('sh', ['-e', '-c', script], { cwd, env: { ...env, ...extra }, killAfterMs: 600_000 });
 }
 
 function block(name: string): Example {

@@ -1,5 +1,6 @@
 import { AuthSession, TestMaxError } from '@testmax/auth';
 import { DEMO_USER, type Fault, type MockServer, startMockServer } from '@testmax/mock-server';
+import { trackUnhandledRejections } from '@testmax/test-support/guards';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { recordCount } from './helpers/counts.js';
 import { ENDPOINTS, type Endpoint, type EndpointContext, modesOf } from './helpers/endpoints.js';
@@ -11,7 +12,7 @@ import {
   RETRYABLE,
   TERMINAL,
 } from './helpers/faults.js';
-import { Observer, trackUnhandledRejections } from './helpers/observe.js';
+import { Observer } from './helpers/observe.js';
 import { describeOutcome, type Mode, type Outcome } from './helpers/outcomes.js';
 
 const unhandled = trackUnhandledRejections();

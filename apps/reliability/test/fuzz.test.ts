@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { AuthSession, TestMaxError } from '@testmax/auth';
+import { trackUnhandledRejections } from '@testmax/test-support/guards';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { recordCount } from './helpers/counts.js';
 import { type Answer, FuzzServer, json, jwt } from './helpers/fuzz-server.js';
-import { trackUnhandledRejections } from './helpers/observe.js';
 
 const USER = 'fuzz@testmax.local';
 const API_KEY = 'tmx_fuzz_secret_key_5f2c9a71';

@@ -11,6 +11,7 @@ import {
   TimeoutError,
 } from '@testmax/auth';
 import { createClient } from '@testmax/client';
+import { trackUnhandledRejections } from '@testmax/test-support/guards';
 import {
   type Attack,
   gzipBomb,
@@ -23,7 +24,6 @@ import {
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { jwt } from './helpers/fuzz-server.js';
 import { MAX_RSS_KB, runInChild } from './helpers/memory.js';
-import { trackUnhandledRejections } from './helpers/observe.js';
 
 // The SDK against a server that attacks it: each case asserts the documented outcome, that the
 // other origin received nothing secret, and that no secret is in anything the SDK produced.

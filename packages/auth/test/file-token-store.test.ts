@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -11,6 +11,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProcess } from '@testmax/test-support/processes';
+import { runNode } from '@testmax/test-support/run-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, StoreError } from '../src/index.js';
 import { configDir, fileTokenStore, tokenStoreDir } from '../src/node.js';
@@ -36,21 +38,11 @@ const modeOf = (path: string) => statSync(path).mode & 0o777;
 /** Run workers together; resolve with what each printed, failing on any exit but 0. */
 async function workers(argsList: string[][]): Promise<unknown[]> {
   return Promise.all(
-    argsList.map(
-      (args) =>
-        new Promise<unknown>((resolve, reject) => {
-          const child = spawn(process.execPath, [WORKER, dir, ...args], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          let out = '';
-          let err = '';
-          child.stdout.on('data', (chunk) => (out += chunk));
-          child.stderr.on('data', (chunk) => (err += chunk));
-          child.on('close', (code) =>
-            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker exited ${code}: ${err}`)),
-          );
-        }),
-    ),
+    argsList.map(async (args) => {
+      const { code, stdout, stderr } = await runNode(WORKER, [dir, ...args]);
+      if (code !== 0) throw new Error(`worker exited ${code}: ${stderr}`);
+      return JSON.parse(stdout) as unknown;
+    }),
   );
 }
 
@@ -225,16 +217,14 @@ describe('fileTokenStore: processes sharing it', () => {
 
   it('a holder killed with SIGKILL keeps the lock until its TTL, then another process takes it', async () => {
     const ttlMs = 1_500;
-    const child: ChildProcess = spawn(process.execPath, [WORKER, dir, 'hold', String(ttlMs)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const holder = await startProcess({
+      command: process.execPath,
+      args: [WORKER, dir, 'hold', String(ttlMs)],
+      ready: /^(.+)\n/,
     });
-    const said = await new Promise<string>((resolve) => {
-      child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-    });
-    expect(said).toBe('locked');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    expect(holder.ready.trim()).toBe('locked');
+    holder.child.kill('SIGKILL');
+    await holder.exited;
     const s = store();
     expect(await s.tryLock(SCOPE, 60_000)).toBeUndefined();
     const giveUpAt = Date.now() + ttlMs + 10_000;

@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runNode } from '@testmax/test-support/run-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadCredentials, readRegularFileSync } from '../src/node.js';
 
@@ -35,7 +36,7 @@ interface ChildOutcome {
 }
 
 /** `loadCredentials` in a fresh Node process; a hang past HANG_MS is reported as such. */
-function loadInChild(env: Record<string, string>): Promise<ChildOutcome | 'hung'> {
+async function loadInChild(env: Record<string, string>): Promise<ChildOutcome | 'hung'> {
   const script = `
     import { loadCredentials } from ${JSON.stringify(NODE_ENTRY)};
     let out;
@@ -47,21 +48,11 @@ function loadInChild(env: Record<string, string>): Promise<ChildOutcome | 'hung'
     }
     process.stdout.write(JSON.stringify(out));
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: HANG_MS,
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      if (signal) resolve('hung');
-      else resolve(JSON.parse(stdout) as ChildOutcome);
-    });
+  const { signal, stdout } = await runNode('--eval', [script], {
+    nodeFlags: ['--input-type=module'],
+    killAfterMs: HANG_MS,
   });
+  return signal ? 'hung' : (JSON.parse(stdout) as ChildOutcome);
 }
 
 function fifo(path: string): string {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { HostileServer, redirect } from '@testmax/test-support/hostile-server';
 import { describe, expect, it } from 'vitest';
 import { createPublicFetch, NetworkError, TestMaxError } from '../src/index.js';
 import { closeServersAfterEach, FAST_RETRY, mockServer } from './helpers/server.js';
@@ -31,20 +31,18 @@ describe('createPublicFetch: the endpoints that need no token', () => {
 
   it('sends no credential of its own, and refuses a redirect that leaves the API', async () => {
     let seen: IncomingHttpHeaders | undefined;
-    const target = createServer((req, res) => {
-      seen = req.headers;
-      res.end('{}');
+    const target = await HostileServer.start();
+    target.otherwise((request, response) => {
+      seen = request.headers;
+      response.end('{}');
     });
-    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
-    const api = createServer((req, res) => {
-      if (req.url === '/api/Status/ping') {
-        seen = req.headers;
-        res.end('{"success":true}');
-      } else res.writeHead(302, { location: `${targetUrl}/elsewhere` }).end();
+    const api = await HostileServer.start();
+    api.on('/api/Status/ping', (request, response) => {
+      seen = request.headers;
+      response.end('{"success":true}');
     });
-    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-    const baseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/api`;
+    api.otherwise(redirect(`${target.url}/elsewhere`, 302));
+    const baseUrl = `${api.url}/api`;
     try {
       const fetch = createPublicFetch({ baseUrl, logger: false, retry: false });
       expect((await fetch('/Status/ping')).status).toBe(200);
@@ -54,8 +52,8 @@ describe('createPublicFetch: the endpoints that need no token', () => {
       expect(error).toBeInstanceOf(TestMaxError);
       expect(seen).toBeUndefined();
     } finally {
-      api.close();
-      target.close();
+      await api.close();
+      await target.close();
     }
   });
 });

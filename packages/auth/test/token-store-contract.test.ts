@@ -6,6 +6,7 @@ import { memoryTokenStore } from '../src/index.js';
 import { fileTokenStore } from '../src/node.js';
 
 describeTokenStoreContract('memoryTokenStore', {
+  storageNames: false,
   async backing() {
     // One process: sessions share a memory store by sharing the instance.
     const store = memoryTokenStore();

@@ -113,6 +113,18 @@ describe('exit codes of an answer', () => {
   });
 });
 
+describe('what a 4xx points at', () => {
+  it.each([
+    [431, /too large for the server \(its headers\).*-H/],
+    [413, /too large for the server \(its body\).*--input/],
+    [400, /refused the body/],
+    [404, /Check the path and the method/],
+  ])('HTTP %i → %s', (status, hint) => {
+    const verdict = judge('POST Account/search', status, '', '');
+    expect(verdict.ok ? undefined : verdict.hint).toMatch(hint);
+  });
+});
+
 describe('what a 408, 429 or 5xx says', () => {
   it('the server’s wait and the attempts, never a retry that did not happen', () => {
     const asked = judge('POST Order/place', 429, 'Too Many Requests', '', {

@@ -312,6 +312,18 @@ describe('testmax api: bad input is one line, exit 2, nothing sent, no secret ec
     expect(result.stderr).toMatch(/larger than 10 MiB/);
     expect(server.calls('/Order/place')).toBe(0);
   });
+
+  it('the cap is for the whole body: two -F files of 6 MiB each are refused, nothing sent', async () => {
+    await mkdir(join(sandbox.home, 'big'), { recursive: true });
+    const part = join(sandbox.home, 'big', 'part.txt');
+    await writeFile(part, 'x'.repeat(6 * 1024 * 1024));
+    const result = await sandbox.run(['api', 'Order/place', '-F', `a=@${part}`, '-F', `b=@${part}`], {
+      env: withKey(),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/-F b=@.* makes the body larger than 10 MiB with the fields before it/);
+    expect(server.calls('/Order/place')).toBe(0);
+  });
 });
 
 describe('testmax api: a path is read as the server will read it', () => {

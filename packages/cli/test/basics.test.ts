@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runNode } from '@testmax/test-support/run-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, runToFile, Sandbox } from './helpers.js';
+import { BIN, jsonOf, runToFile, Sandbox } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -290,19 +291,8 @@ describe('output that cannot be written', () => {
 
 describe('a reader that closes the pipe early', () => {
   it('`testmax completion bash | head -1`: no EPIPE stack trace, exit 0', async () => {
-    const { spawn } = await import('node:child_process');
-    const { BIN } = await import('./helpers.js');
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'completion', 'bash'], { env: sandbox.env });
-      // Close our end before the CLI writes: its write then fails with EPIPE.
-      child.stdout.destroy();
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
+    // Our end is closed before the CLI writes: its write then fails with EPIPE.
+    const result = await runNode(BIN, ['completion', 'bash'], { env: sandbox.env, stdout: 'closed' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

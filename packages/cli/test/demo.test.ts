@@ -1,55 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acceptsConnections } from '@testmax/test-support/loopback';
+import { type NodeRunResult, runCommand, runNode } from '@testmax/test-support/run-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from './server.js';
 
 const script = join(import.meta.dirname, '..', 'scripts', 'demo.mjs');
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = NodeRunResult;
 
-function run(
-  command: string,
-  args: string[],
-  options: { env: Record<string, string>; cwd?: string },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: options.env,
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      err += c;
-    });
-    child.on('error', reject);
-    child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-  });
-}
+/** Long enough for the whole demo session on a loaded machine; a hung demo is killed, not waited on. */
+const DEMO_KILL_AFTER_MS = 120_000;
 
 function demo(args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
-  return run(process.execPath, [script, ...args], {
+  return runNode(script, args, {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-  });
-}
-
-/** Whether anything accepts connections at the URL's port. */
-function listening(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+    killAfterMs: DEMO_KILL_AFTER_MS,
   });
 }
 
@@ -95,7 +62,7 @@ describe('pnpm demo (scripts/demo.mjs)', () => {
     expect(code).toBe(0);
     const url = simulatorUrl(stdout);
     expect(url).toBeDefined();
-    expect(await listening(url!)).toBe(false);
+    expect(await acceptsConnections(url!)).toBe(false);
     expect(stdout).toContain('The simulator has stopped.');
     expect(stdout).toContain('pnpm demo --keep');
     expect(stdout).not.toContain(`export TESTMAX_API_URL=${url}`);
@@ -139,7 +106,7 @@ describe('pnpm demo --keep', () => {
     expect(code, stdout + stderr).toBe(0);
     expect(pid).toBeDefined();
     const url = simulatorUrl(stdout)!;
-    expect(await listening(url)).toBe(true);
+    expect(await acceptsConnections(url)).toBe(true);
 
     const lines = stdout.split('\n');
     const start = lines.findIndex((line) => line.includes('exactly as they are'));
@@ -156,7 +123,7 @@ describe('pnpm demo --keep', () => {
       join(elsewhere, '.env'),
       'TESTMAX_USERNAME=someone@example.com\nTESTMAX_API_URL=http://127.0.0.1:9\n',
     );
-    const shell = await run('sh', ['-e', '-c', typed.join('\n')], {
+    const shell = await runCommand('sh', ['-e', '-c', typed.join('\n')], {
       cwd: elsewhere,
       env: {
         PATH: process.env.PATH ?? '',
@@ -175,6 +142,6 @@ describe('pnpm demo --keep', () => {
 
     // Its last line stopped the simulator: the process is gone and the port is free.
     expect(await gone(pid!)).toBe(true);
-    expect(await listening(url)).toBe(false);
+    expect(await acceptsConnections(url)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { leaksIn } from '@testmax/test-support/guards';
 import { HomeSandbox } from '@testmax/test-support/home-sandbox';
 import { runNode } from '@testmax/test-support/run-node';
 import { expect } from 'vitest';
@@ -66,17 +66,16 @@ export class Sandbox extends HomeSandbox {
 
   private checkLeaks(args: string[], result: RunResult): void {
     const output = `${result.stdout}\n${result.stderr}`;
-    for (const secret of this.secrets) {
-      expect(output.includes(secret), `the API key leaked into the output of testmax ${args.join(' ')}`).toBe(
-        false,
-      );
-    }
+    expect(
+      leaksIn([output], this.secrets),
+      `the API key leaked into the output of testmax ${args.join(' ')}`,
+    ).toEqual([]);
     const command = args.find((arg) => !arg.startsWith('-') && !isOptionValue(args, arg));
     const tokenOnStdoutAllowed = command === 'token';
-    for (const token of this.tokens) {
-      const leaked = tokenOnStdoutAllowed ? result.stderr.includes(token) : output.includes(token);
-      expect(leaked, `a session token leaked into the output of testmax ${args.join(' ')}`).toBe(false);
-    }
+    expect(
+      leaksIn([tokenOnStdoutAllowed ? result.stderr : output], this.tokens),
+      `a session token leaked into the output of testmax ${args.join(' ')}`,
+    ).toEqual([]);
   }
 }
 
@@ -111,19 +110,13 @@ export async function runToFile(
 ): Promise<{ code: number | null; stderr: string }> {
   const fd = openSync(path, 'w');
   try {
-    return await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { ...sandbox.env, ...env },
-        cwd: sandbox.cwd,
-        stdio: ['ignore', fd, 'pipe'],
-      });
-      let stderr = '';
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stderr }));
+    const { code, stderr } = await runNode(BIN, args, {
+      env: { ...sandbox.env, ...env },
+      cwd: sandbox.cwd,
+      stdout: fd,
+      killAfterMs: HANG_MS,
     });
+    return { code, stderr };
   } finally {
     closeSync(fd);
   }

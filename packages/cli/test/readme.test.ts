@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runNode } from '@testmax/test-support/run-node';
 import { secretServiceAvailable, startSecretService } from '@testmax/test-support/secret-service';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { jsonOf, Sandbox } from './helpers.js';
@@ -38,21 +38,13 @@ function steady(text: string): string {
     .replace(/\(\d+ characters;/g, '(<n> characters;');
 }
 
-function demo(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'demo.mjs')], {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TZ: 'UTC' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`demo exited ${code}\n${out}`)),
-    );
+async function demo(): Promise<string> {
+  const { code, stdout, stderr } = await runNode(join(import.meta.dirname, '..', 'scripts', 'demo.mjs'), [], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TZ: 'UTC' },
+    killAfterMs: 120_000,
   });
+  if (code !== 0) throw new Error(`demo exited ${code}\n${stdout}\n${stderr}`);
+  return stdout;
 }
 
 let server: MockServer;

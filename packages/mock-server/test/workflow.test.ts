@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '@testmax/test-support/run-node';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USER, startMockServer } from '../src/index.js';
 
@@ -12,24 +12,19 @@ const SPEC_DIR = fileURLToPath(new URL('../../../spec/', import.meta.url));
 // The spec's own lint: fails on warnings too, which `redocly lint` alone reports with exit 0.
 const STRICT_LINT = fileURLToPath(new URL('../../../spec/scripts/lint.mjs', import.meta.url));
 
-function redocly(args: string[], cwd = WORKFLOWS_DIR, command = REDOCLY) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: {
-        ...process.env,
-        REDOCLY_TELEMETRY: 'off',
-        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
-        NO_COLOR: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
+async function redocly(args: string[], cwd = WORKFLOWS_DIR, command = REDOCLY) {
+  const { code, stdout, stderr } = await runCommand(command, args, {
+    cwd,
+    env: {
+      ...process.env,
+      REDOCLY_TELEMETRY: 'off',
+      REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+      NO_COLOR: '1',
+    },
+    // A whole Arazzo run on a loaded machine; a hung one is killed, not waited on.
+    killAfterMs: 120_000,
   });
+  return { code, output: `${stdout}\n${stderr}` };
 }
 
 const respect = (url: string, apiKey: string, workflows: string[] = []) =>

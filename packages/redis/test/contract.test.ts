@@ -5,6 +5,7 @@ import { describeTokenStoreContract } from '@testmax/test-support/token-store-co
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { redisRateLimiter, redisTokenStore } from '../src/index.js';
+import { dump } from './helpers/dump.js';
 
 describe.runIf(redisAvailable())('on a real redis-server', () => {
   let redis: RedisServer;
@@ -54,21 +55,3 @@ describe.runIf(redisAvailable())('on a real redis-server', () => {
     },
   });
 });
-
-/** Every key under the prefix and every value, as text. */
-async function dump(url: string, keyPrefix: string): Promise<{ names: string[]; text: string }> {
-  const client = createClient({ url });
-  await client.connect();
-  try {
-    const names = await client.keys(`${keyPrefix}*`);
-    const values: string[] = [];
-    for (const name of names) {
-      const type = await client.type(name);
-      if (type === 'hash') values.push(JSON.stringify(await client.hGetAll(name)));
-      else if (type === 'string') values.push(String(await client.get(name)));
-    }
-    return { names, text: values.join('\n') };
-  } finally {
-    client.destroy();
-  }
-}

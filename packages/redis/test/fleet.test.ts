@@ -8,6 +8,7 @@ import { guardUnhandledRejections } from '@testmax/test-support/guards';
 import { type RedisServer, redisAvailable, startRedisServer } from '@testmax/test-support/redis-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { redisRateLimiter, redisTokenStore } from '../src/index.js';
+import { dump } from './helpers/dump.js';
 
 const resolve = createRequire(import.meta.url).resolve;
 const AUTH = resolve('@testmax/auth/node');
@@ -38,7 +39,7 @@ describe.runIf(redisAvailable())('sessions sharing Redis', () => {
     async backing() {
       const keyPrefix = freshPrefix();
       const open = () => redisTokenStore({ url: redis.url, keyPrefix, commandTimeoutMs: 5_000 });
-      return { open, dispose: async () => {} };
+      return { open, dump: () => dump(redis.url, keyPrefix), dispose: async () => {} };
     },
   });
 

@@ -39,7 +39,11 @@ export interface FleetContractOptions {
     now?: () => number;
     tokenLifetimeSec?: number;
   }): Promise<FleetSimulator>;
-  /** A fresh, empty place to store tokens for each test (as in the TokenStore contract). */
+  /**
+   * A fresh, empty place to store tokens for each test (as in the TokenStore contract), with a
+   * `dump()` of everything that reached it: required here (a store without storage of its own,
+   * the memory store, dumps what it was handed).
+   */
   backing(): Promise<StoreBacking>;
 }
 
@@ -210,9 +214,15 @@ export function describeFleetContract(name: string, options: FleetContractOption
     it('the API key never reaches the store', async () => {
       server = await options.simulator({ users: [ALICE] });
       const a = await session();
-      await a.getSessionToken();
-      const raw = await backing.dump?.();
-      if (raw) expect(`${raw.names.join('\n')}\n${raw.text}`).not.toContain(ALICE.apiKey);
+      const token = await a.getSessionToken();
+      expect(
+        backing.dump,
+        'the fleet contract needs backing.dump() to see what reached the store',
+      ).toBeDefined();
+      const raw = await backing.dump!();
+      // The dump sees what was written (else the check below could not fail).
+      expect(raw.text).toContain(token);
+      expect(`${raw.names.join('\n')}\n${raw.text}`).not.toContain(ALICE.apiKey);
     });
   });
 }

@@ -126,6 +126,14 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   };
 }
 
+/** An answer as given: any status, headers and body (text or bytes, sent as they are). */
+export function answer(status: number, headers: Record<string, string>, body: string | Uint8Array): Attack {
+  return (_request, response) => {
+    response.writeHead(status, headers);
+    response.end(body);
+  };
+}
+
 /** A successful login or validate answer carrying `token`, whatever it holds. */
 export function tokenAnswer(token: string): Attack {
   return json({ success: true, errorCode: 0, errorMessage: null, token });

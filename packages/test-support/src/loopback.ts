@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 
 /** Listen on a free port of 127.0.0.1 and resolve with the server's `http://127.0.0.1:PORT` URL. */
 export async function listenOnLoopback(server: Server): Promise<string> {
@@ -29,4 +30,26 @@ export async function deadUrl(): Promise<string> {
  */
 export async function freeLoopbackPort(): Promise<number> {
   return Number(new URL(await deadUrl()).port);
+}
+
+/** Whether anything accepts connections at a loopback `port`, or at a URL's host and port. */
+export function acceptsConnections(target: number | string): Promise<boolean> {
+  const { hostname, port } =
+    typeof target === 'number' ? { hostname: '127.0.0.1', port: target } : urlPort(target);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function urlPort(url: string): { hostname: string; port: number } {
+  const parsed = new URL(url);
+  return {
+    hostname: parsed.hostname,
+    port: Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80)),
+  };
 }

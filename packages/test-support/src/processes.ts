@@ -7,6 +7,12 @@ export interface StartedProcess {
   ready: string;
   /** Everything printed so far on stdout and stderr. */
   output(): string;
+  /** Everything printed so far on stdout alone. */
+  stdout(): string;
+  /** Everything printed so far on stderr alone. */
+  stderr(): string;
+  /** Resolves once the process has exited, with how (after `stop()`, or a signal sent to `child`). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. Idempotent. */
   stop(graceMs?: number): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -34,7 +40,18 @@ export async function startProcess(options: StartProcessOptions): Promise<Starte
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  const exited = once(child, 'exit').catch(() => undefined);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const exited = once(child, 'exit').then(
+    ([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }),
+    () => ({ code: null, signal: null }),
+  );
   const stop = async (graceMs = 5_000): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -66,5 +83,14 @@ export async function startProcess(options: StartProcessOptions): Promise<Starte
       reject(new Error(`${options.command} exited (${signal ?? code}) before it was ready:\n${text}`));
     });
   });
-  return { child, ready, output: () => text, stop, [Symbol.asyncDispose]: () => stop() };
+  return {
+    child,
+    ready,
+    output: () => text,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    stop,
+    [Symbol.asyncDispose]: () => stop(),
+  };
 }

@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
 import type { AuthSession, Clock, Logger } from '@testmax/auth';
+import { leaksIn } from '@testmax/test-support/guards';
+import { recordingFetch } from '@testmax/test-support/recording-fetch';
 
 /**
  * Everything a cell can see of the SDK from outside: the secrets it was given or that crossed
@@ -27,28 +29,11 @@ export class Observer {
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
 
-  /**
-   * Real `fetch`, watched: every token in a response body becomes a secret to look for. Reads a
-   * clone, so the SDK sees the untouched response.
-   */
-  readonly fetch: typeof globalThis.fetch = async (input, init) => {
-    const response = await globalThis.fetch(input, init);
-    const authorization = new Headers(init?.headers).get('authorization');
-    if (authorization) this.secret(authorization.replace(/^Bearer\s+/i, ''));
-    void response
-      .clone()
-      .text()
-      .then((text) => this.harvestTokens(text))
-      .catch(() => {});
-    return response;
-  };
+  /** Real `fetch`, watched: every token sent or received becomes a secret to look for. */
+  readonly fetch: typeof globalThis.fetch = recordingFetch((secret) => this.secret(secret));
 
   secret(value: string | undefined | null): void {
     if (typeof value === 'string' && value.length >= 8) this.secrets.add(value);
-  }
-
-  harvestTokens(text: string): void {
-    for (const match of text.matchAll(/"(?:token|newToken)"\s*:\s*"([^"]+)"/g)) this.secret(match[1]);
   }
 
   /** Record what a user could print: the error itself, every way they might print it. */
@@ -65,14 +50,9 @@ export class Observer {
     this.texts.push(value);
   }
 
-  /** The secrets found in any output, described without quoting them. */
+  /** The outputs holding a secret, the secret masked in them. */
   leaks(): string[] {
-    const found: string[] = [];
-    for (const secret of this.secrets) {
-      const index = this.texts.findIndex((text) => text.includes(secret));
-      if (index >= 0) found.push(`a ${secret.length}-character secret in output #${index}`);
-    }
-    return found;
+    return leaksIn(this.texts, this.secrets);
   }
 }
 
@@ -82,23 +62,4 @@ function safeJson(value: unknown): string {
   } catch (error) {
     return `JSON.stringify threw ${String(error)}`;
   }
-}
-
-/**
- * Collects unhandled rejections while a file runs, so a cell can assert there were none
- * (vitest would report them too, but not which cell caused them).
- */
-export function trackUnhandledRejections(): { take(): unknown[] } {
-  let seen: unknown[] = [];
-  const listener = (reason: unknown) => {
-    seen.push(reason);
-  };
-  process.on('unhandledRejection', listener);
-  return {
-    take() {
-      const out = seen;
-      seen = [];
-      return out;
-    },
-  };
 }

@@ -17,24 +17,38 @@ const PROBLEMS: Record<string, string> = {
   ELOOP: 'is a loop of symbolic links',
 };
 
-function tooLarge(what: string): CliError {
+/**
+ * What a request may still read: one budget for the whole body, so two 9 MiB `-F @file` fields
+ * are refused like one 18 MiB file.
+ */
+export interface InputBudget {
+  remainingBytes: number;
+}
+
+export const inputBudget = (): InputBudget => ({ remainingBytes: MAX_INPUT_BYTES });
+
+function tooLarge(what: string, budget: InputBudget): CliError {
+  const limit = `${MAX_INPUT_BYTES / (1024 * 1024)} MiB`;
+  const shared = budget.remainingBytes < MAX_INPUT_BYTES;
   return new CliError(
     ExitCode.usage,
-    `${what} is larger than ${MAX_INPUT_BYTES / (1024 * 1024)} MiB, far more than a request body holds; nothing was sent.`,
+    shared
+      ? `${what} makes the body larger than ${limit} with the fields before it, far more than a request body holds; nothing was sent.`
+      : `${what} is larger than ${limit}, far more than a request body holds; nothing was sent.`,
     'Check that it is the request body you meant to send.',
   );
 }
 
-/** Read a stream to the end, stopping past the cap. */
-async function readCapped(stream: NodeJS.ReadableStream, what: string): Promise<string> {
+/** Read a stream to the end, stopping past what the budget has left. */
+async function readCapped(stream: NodeJS.ReadableStream, what: string, budget: InputBudget): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += buffer.length;
-    if (total > MAX_INPUT_BYTES) {
+    if (total > budget.remainingBytes) {
       (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      throw tooLarge(what);
+      throw tooLarge(what, budget);
     }
     chunks.push(buffer);
   }
@@ -50,8 +64,14 @@ export async function readInput(
   path: string,
   described: string,
   stdin: NodeJS.ReadableStream,
+  budget: InputBudget = inputBudget(),
 ): Promise<string> {
-  if (path === '-') return readCapped(stdin, `${described} (standard input)`);
+  const read = async (stream: NodeJS.ReadableStream, what: string) => {
+    const text = await readCapped(stream, what, budget);
+    budget.remainingBytes -= Buffer.byteLength(text);
+    return text;
+  };
+  if (path === '-') return read(stdin, `${described} (standard input)`);
   if (path === '') {
     throw new CliError(
       ExitCode.usage,
@@ -62,8 +82,8 @@ export async function readInput(
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    if (info.isFile() && info.size > MAX_INPUT_BYTES) throw tooLarge(described);
-    return await readCapped(createReadStream(path), described);
+    if (info.isFile() && info.size > budget.remainingBytes) throw tooLarge(described, budget);
+    return await read(createReadStream(path), described);
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';

@@ -4,7 +4,7 @@ import { checkBody } from './check-body.js';
 import { buildFieldsBody, buildFieldsQuery, type RawField } from './fields.js';
 import { parseHeaders } from './headers.js';
 import { parseJson } from './json-text.js';
-import { readInput } from './read-input.js';
+import { inputBudget, readInput } from './read-input.js';
 import { operationFor, resolveTarget, type Target } from './target.js';
 
 /** `testmax api`'s options, as commander parsed them. */
@@ -96,7 +96,8 @@ export async function buildRequest(
       'Read all but one of them from a file.',
     );
   }
-  const readFile = (path: string, name: string) => readInput(path, `-F ${name}=@${path}`, stdin);
+  const budget = inputBudget();
+  const readFile = (path: string, name: string) => readInput(path, `-F ${name}=@${path}`, stdin, budget);
 
   let pathAndQuery = `${target.path}${target.query}`;
   let body: string | undefined;

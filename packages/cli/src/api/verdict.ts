@@ -110,10 +110,17 @@ export function judge(
       hint: unavailableHint(status, delivery),
     };
   }
-  return {
-    ok: false,
-    exitCode: ExitCode.error,
-    message,
-    hint: 'Check the path and the method: `testmax api --help` lists the operations the spec knows.',
-  };
+  return { ok: false, exitCode: ExitCode.error, message, hint: clientErrorHint(status) };
+}
+
+/** What to check after a 4xx: each status points at a different part of the request. */
+function clientErrorHint(status: number): string {
+  if (status === 413 || status === 431) {
+    return `The request was too large for the server (${status === 413 ? 'its body' : 'its headers'}): check the -f/-F fields, --input and -H values.`;
+  }
+  if (status === 400 || status === 422) {
+    return 'The server refused the body: check the fields against `testmax api --help` and the answer on stdout.';
+  }
+  if (status === 403) return 'The account is not allowed to do this: check the account and the path.';
+  return 'Check the path and the method: `testmax api --help` lists the operations the spec knows.';
 }
