@@ -66,7 +66,7 @@ async function sourceLines() {
   };
 }
 /** Kept in step with SDK_BUDGET in apps/reliability/test/size-budget.test.ts (what CI enforces). */
-const ENFORCED_BUDGET = 21_000;
+const ENFORCED_BUDGET = 22_250;
 
 /** Bytes of every file under `dir`, not following symlinks (pnpm links packages). */
 async function walk(dir) {

@@ -20,9 +20,13 @@ import { bundleSize, SDK_ENTRY } from '../src/size.mjs';
  * session's `profile`; then by about 3 kB when issue 16
  * and the fleet wiring of issue 12 put the token store (the keeper's store link: lock, poll,
  * publish, fallback with a warning), the session's rate limiter (on by default, with its fallback
- * for a shared one that fails) and the parse-once client into every session.)
+ * for a shared one that fails) and the parse-once client into every session; then by about
+ * 1 kB for what the reviews and hostile trials of those found missing: rate-limit permits (a
+ * place counts from when its request is over), a token published or adopted once a store
+ * that failed at start-up answers again (and revoked on dispose when never shared), option
+ * checks for `logoutOnDispose` and empty rules, headers too large named as such.)
  */
-const SDK_BUDGET = 21_000;
+const SDK_BUDGET = 22_250;
 const SDK_TARGET = 6_000;
 /** createClient alone (openapi-fetch and the wrapper): what a bring-your-own-token app ships. */
 const CLIENT_BUDGET = 3_000;
