@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCRIPTS, warningsIn } from '../support/scripts.js';
-import { requireTool } from '../support/tools.js';
 
 // The slow suites' own checks must be able to fail, or their silence proves nothing.
 
@@ -12,35 +11,6 @@ describe('warningsIn', () => {
     expect(warningsIn('[WARN] something is deprecated')).toHaveLength(1);
     expect(warningsIn('Error: ENOENT')).toHaveLength(1);
     expect(warningsIn('🍻 orval v7.13.2\n🎉 testmax - Your OpenAPI spec has been converted')).toEqual([]);
-  });
-});
-
-describe('requireTool', () => {
-  const ci = process.env.CI;
-  afterEach(() => {
-    if (ci === undefined) delete process.env.CI;
-    else process.env.CI = ci;
-    vi.restoreAllMocks();
-  });
-
-  it('skips loudly on a laptop when the tool is missing', () => {
-    delete process.env.CI;
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(requireTool('testmax-no-such-tool', ['--version'], 'no-such-package')).toBe(false);
-    expect(warn).toHaveBeenCalledWith(
-      expect.stringMatching(/^SKIPPED: .*apt-get install -y no-such-package/),
-    );
-  });
-
-  it('fails under CI=true instead of skipping', () => {
-    process.env.CI = 'true';
-    expect(() => requireTool('testmax-no-such-tool', ['--version'], 'no-such-package')).toThrow(
-      /required in CI/,
-    );
-  });
-
-  it('finds a tool that is there', () => {
-    expect(requireTool(process.execPath, ['--version'], 'nodejs')).toBe(true);
   });
 });
 
