@@ -71,9 +71,11 @@ interface Budget {
  * an order is not held behind a queue of bars requests). `pause()` holds the budget after a
  * 429 that arrived anyway. Counting is a sliding window (see {@link memoryRateLimitBackend}).
  */
-export function createRateLimiter(
-  options: RateLimiterOptions = {},
-): RateLimiter & { [ADMIT_NOW]?: AdmitNow } {
+export function createRateLimiter(options: RateLimiterOptions = {}): Omit<RateLimiter, 'acquire'> & {
+  /** See {@link RateLimiter.acquire}; this limiter always resolves to a permit. */
+  acquire(request: RateLimitedRequest, signal?: AbortSignal): Promise<RateLimitPermit>;
+  [ADMIT_NOW]?: AdmitNow;
+} {
   const clock = options.clock ?? systemClock;
   const rules = compileRules(options.rules ?? GATEWAY_RATE_LIMITS, options.marginMs);
   const backend: RateLimitBackend & Partial<SyncBackend> = options.backend ?? memoryRateLimitBackend(clock);

@@ -131,6 +131,14 @@ export class TokenKeeper {
   }
 
   /**
+   * A refresh of our own login that the store never saw (same token or renewed) is still a
+   * session of our own: it keeps the origin that lets it be shared, or revoked on dispose.
+   */
+  #originAfterRefresh(token: Token): 'login' | 'refresh' {
+    return this.#isUnshared(token) ? 'login' : 'refresh';
+  }
+
+  /**
    * The store answers again (its back-off has passed): in the background, publish `token`
    * there, or adopt the fleet's token and revoke ours. Callers go on with `token` meanwhile.
    */
@@ -298,14 +306,13 @@ export class TokenKeeper {
         // Ours alone (the store was away) and the store holds none now: the fleet may share it.
         const shared =
           token.generation === 0 && stored === undefined && store
-            ? await this.#publish(token.value, 'refresh', read, token.receivedAtMs)
+            ? await this.#publish(token.value, this.#originAfterRefresh(token), read, token.receivedAtMs)
             : token;
         const waitMs = backOff(refreshBackoffMs(token, policy), shared);
         log('debug', `refresh: same token back, next check in ${Math.round(waitMs)}ms`);
         return 'same';
       }
-      // A renewal of our own login that the store never saw is still a session of our own.
-      await this.#publish(fresh, this.#isUnshared(token) ? 'login' : 'refresh', read);
+      await this.#publish(fresh, this.#originAfterRefresh(token), read);
       log('debug', 'refresh: renewed');
       return 'renewed';
     } finally {
@@ -321,6 +328,8 @@ export class TokenKeeper {
    */
   async logout(revoke: (token: string) => Promise<boolean>): Promise<boolean> {
     const { store } = this.#o;
+    // A share writing to the store would put the token back after the drop: let it finish.
+    await this.#share.current?.catch(() => {});
     const local = this.#drop();
     const stored = store ? await store.get() : undefined;
     const shared = stored && stored !== UNAVAILABLE ? stored : undefined;
@@ -394,8 +403,7 @@ export class TokenKeeper {
       return current;
     // A login of our own (while the store was away) gives way to the fleet's token: revoke it.
     // (Not a renewed one: the server's logout would end the session the fleet's token is in.)
-    const own = current?.origin === 'login' && current.generation === 0 && !current.refused;
-    if (own && current.value !== stored.token) {
+    if (current && this.#isUnshared(current) && current.value !== stored.token) {
       this.#revokeLater(current.value);
     }
     return this.#install(stored.token, stored.generation, stored.receivedAt, 'store');

@@ -59,6 +59,24 @@ describe('createRateLimiter on a fake clock', () => {
     expect(state.admitted).toBe(3);
   });
 
+  it("a place counts from its permit's first done(); a second done() does not move it", async () => {
+    const clock = new ManualClock(0, { timers: 'fake' });
+    const limiter = createRateLimiter({ rules: [{ limit: 1, windowMs: 1_000 }], marginMs: 0, clock });
+    const permit = await limiter.acquire(search);
+    clock.advance(1_000);
+    permit.done(); // over at 1000: the place frees at 2000
+    clock.advance(500);
+    permit.done(); // again at 1500: nothing changes
+    const { state, ask } = counter(limiter);
+    void ask();
+    await flush();
+    expect(state.admitted).toBe(0);
+    expect(clock.pendingDelays()).toEqual([500]);
+    clock.advance(500);
+    await flush();
+    expect(state.admitted).toBe(1);
+  });
+
   it('is a sliding window: no burst of twice the limit around a window boundary', async () => {
     const clock = new ManualClock(0, { timers: 'fake' });
     const limiter = createRateLimiter({ rules: [{ limit: 2, windowMs: 1_000 }], marginMs: 0, clock });

@@ -3,14 +3,6 @@ import type { Input } from './context.js';
 import { CliError, ExitCode, PromptCancelled } from './exit-codes.js';
 import { oneLine } from './printable.js';
 
-/** Read everything piped to stdin (readApiKey trims it: `echo` adds a newline, keys have no spaces). */
-export async function readAllStdin(stdin: Input): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Far more than any API key; what is longer was piped by mistake (a file, a device). */
 export const MAX_API_KEY_BYTES = 4096;
 

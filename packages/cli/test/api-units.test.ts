@@ -142,6 +142,12 @@ describe('what a 408, 429 or 5xx says', () => {
     const thrice = judge('POST Account/search', 503, '', '', { attempts: 3 });
     expect(thrice.ok ? '' : thrice.message).toBe('POST Account/search answered HTTP 503 (after 3 attempts)');
   });
+
+  it('attempts not known (after a redirect within the API): no claim either way', () => {
+    const unknown = judge('POST Order/place', 502, '', '', {});
+    expect(unknown.ok ? '' : unknown.message).toBe('POST Order/place answered HTTP 502');
+    expect(unknown.ok ? '' : unknown.hint).toBe('Check whether it took effect before sending it again.');
+  });
 });
 
 describe('a 2xx that is not what it says', () => {

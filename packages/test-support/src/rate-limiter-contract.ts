@@ -114,7 +114,6 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       // arrived, somewhere in between, so the next request waits a window from the end.
       await sleep(windowMs / 2);
       inFlight?.done();
-      inFlight?.done(); // twice does nothing
       const next = track(limiter.acquire(ANY));
       // A window after it left, half a window before its place frees.
       await sleep((windowMs * 3) / 4);

@@ -52,7 +52,7 @@ export interface TokenStoreContractOptions {
   ttlMs?: number;
   /**
    * `false` for a store that keeps no key or file names (the memory store): the test that names
-   * are hashes is then skipped, visibly. Every other store must give `backing.dump()`.
+   * are hashes does not apply and is not registered. Every other store must give `backing.dump()`.
    */
   storageNames?: false;
 }

@@ -107,7 +107,7 @@ function normalise(rest: string, baseUrl: string): { path: string; query: string
       'Give the endpoint path without `..`, such as Account/search.',
     );
   }
-  const path = `/${url.pathname.slice(base.pathname.length)}`.replace(/(?<=.)\/+$/, '');
+  const path = withoutTrailingSlashes(`/${url.pathname.slice(base.pathname.length)}`) || '/';
   return { path, query: url.search };
 }
 

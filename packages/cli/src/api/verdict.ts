@@ -47,10 +47,11 @@ function unavailableHint(status: number, { attempts, retryAfterMs }: Delivery): 
   if (retryAfterMs !== undefined)
     return `Try again in ${Math.ceil(retryAfterMs / 1000)} s, as the server asked.`;
   if (attempts !== undefined && attempts > 1) return 'Try again later.';
-  // Sent once: an unknown POST may have been processed, so the SDK did not repeat it.
-  return status === 429
-    ? 'Try again later.'
-    : 'It was not repeated: check whether it took effect before sending it again.';
+  if (status === 429) return 'Try again later.';
+  // Sent once (or not known): an unknown POST may have been processed, so it is not repeated.
+  return attempts === 1
+    ? 'It was not repeated: check whether it took effect before sending it again.'
+    : 'Check whether it took effect before sending it again.';
 }
 
 /**
